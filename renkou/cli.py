@@ -30,6 +30,11 @@ app = typer.Typer(
 PART_CLIS: list[str] = []
 
 
+@app.callback()
+def _root() -> None:
+    """Group the part commands (keeps ``renkou`` a command group even with one command)."""
+
+
 @app.command("version", help="显示版本号。\n\nShow the version.")
 def version() -> None:
     """Print the installed renkou version."""
@@ -58,11 +63,11 @@ def main() -> None:
         sys.exit(130)
     except SystemExit:
         raise
-    except Exception as error:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(error, click.ClickException):
-            print(f"错误 / error: {error.format_message()}", file=sys.stderr)
+    except Exception as error:
+        # Usage errors (unknown command, bad option) come from the click layer typer bundles.
+        format_message = getattr(error, "format_message", None)
+        if callable(format_message):
+            print(f"错误 / error: {format_message()}", file=sys.stderr)
             sys.exit(1)
         raise
     if isinstance(result, int) and result != 0:
