@@ -27,7 +27,9 @@ app = typer.Typer(
 )
 
 # Parts that contribute commands. Each module exposes ``register(app: typer.Typer) -> None``.
-PART_CLIS: list[str] = []
+PART_CLIS: list[str] = [
+    "renkou.disclosure.cli",
+]
 
 
 @app.callback()
