@@ -30,6 +30,7 @@ app = typer.Typer(
 PART_CLIS: list[str] = [
     "renkou.disclosure.cli",
     "renkou.ids.cli",
+    "renkou.stats.cli",
 ]
 
 
