@@ -44,12 +44,16 @@ def validate(model: type[ModelT], data: Any, path: Path) -> ModelT:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
+        errors = error.errors()
+        # An unknown key is usually a misspelt one, and it also makes the real key look missing: report it first.
+        first = next((item for item in errors if item["type"] == "extra_forbidden"), errors[0])
         key = ".".join(str(part) for part in first["loc"]) or "(top)"
-        value = first.get("input")
-        shown = "(缺失 / missing)" if first["type"] == "missing" else repr(value)
-        raise DisclosureError(
-            f"文件 {path} 的键 {key} 取值 {shown} 无效：{first['msg']}",
-            f"{path}: key {key} has invalid value {shown}: {first['msg']}",
-            code="file",
-        ) from error
+        if first["type"] == "extra_forbidden":
+            zh, en = f"未知的键 {key}（拼写错误？）", f"unknown key {key} (misspelt?)"
+        elif first["type"] == "missing":
+            zh, en = f"缺少键 {key}", f"missing key {key}"
+        else:
+            value = first.get("input")
+            zh = f"键 {key} 取值 {value!r} 无效：{first['msg']}"
+            en = f"key {key} has invalid value {value!r}: {first['msg']}"
+        raise DisclosureError(f"文件 {path}：{zh}", f"{path}: {en}", code="file") from error
