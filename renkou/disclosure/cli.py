@@ -27,18 +27,29 @@ HOLIDAYS_HELP = (
 )
 
 
+MIN_YEAR, MAX_YEAR = 1990, 2200
+
+
 def parse_day(value: str | None, option: str) -> date | None:
     """An ISO date from an option, or a bilingual error naming the option and the value."""
     if value is None:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        parsed = date.fromisoformat(value.strip())
     except ValueError:
         raise UserError(
             f"选项 {option} 的日期 {value!r} 无效，应为 YYYY-MM-DD",
             f"option {option}: {value!r} is not a date; use YYYY-MM-DD",
             code="date",
         ) from None
+    # Deadlines run forward a few months; far-off years are typing mistakes (and would overflow date arithmetic).
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise UserError(
+            f"选项 {option} 的日期 {value!r} 超出 {MIN_YEAR}—{MAX_YEAR} 年",
+            f"option {option}: {value!r} is outside the years {MIN_YEAR}-{MAX_YEAR}",
+            code="date",
+        )
+    return parsed
 
 
 def _calendar(holidays: list[Path] | None) -> WorkingCalendar:
@@ -284,7 +295,11 @@ def holidays_command(
     ),
     holidays: list[Path] | None = typer.Option(None, "--holidays", help=HOLIDAYS_HELP),
     year: int | None = typer.Option(
-        None, "--year", help="列出该年的假日与调休上班日。\n\nList that year's holidays and make-up days."
+        None,
+        "--year",
+        min=MIN_YEAR,
+        max=MAX_YEAR,
+        help="列出该年的假日与调休上班日。\n\nList that year's holidays and make-up days.",
     ),
 ) -> None:
     """Show which years have an official calendar, validate notice files, list a year's special days."""
