@@ -335,8 +335,9 @@ def register(app: typer.Typer) -> None:
     sub = typer.Typer(help=HELP, no_args_is_help=True, rich_markup_mode=None)
     sub.command(
         "due",
-        help="计算答复期限，最后一行输出 YYYY-MM-DD（收到申请之日不计入）。\n\n"
-        "Compute the answer due date; the last line of stdout is YYYY-MM-DD (the receipt day is not counted).",
+        help="计算答复期限，最后一行输出 YYYY-MM-DD（收到申请之日不计入；待补正时为补正截止日）。\n\n"
+        "Compute the answer due date; the last line of stdout is YYYY-MM-DD (the receipt day is not counted; while "
+        "a correction is awaited, the applicant's correction deadline).",
     )(due)
     sub.command(
         "fee",
