@@ -112,7 +112,11 @@ def parse_loc_dat(text: str) -> list[Period]:
             if item is None:
                 raise ValueError(f"loc.dat line {number}: cannot read period {part!r}")
             start, end, name = item.groups()
-            periods.append(Period(code, name, int(start) if start else None, int(end) if end else None))
+            first, last = (int(start) if start else None), (int(end) if end else None)
+            if first is not None and last is not None and first > last:
+                # A few rows read [1983-1982] (codes dropped in the 1983 re-coding): kept as in use in both years.
+                first, last = last, first
+            periods.append(Period(code, name, first, last))
     # A province known only from its header line (e.g. 71 台湾省) still gets its row.
     for province, name in province_name.items():
         if province + "0000" not in seen:

@@ -2,7 +2,9 @@
 
 The table (``data/divisions.csv``, built by ``scripts/build_divisions.py``; sources in ``data/SOURCES.md``) has one
 row per name a code has carried, with the years it was in use (inclusive; an empty ``valid_from`` means "since
-before the first code list", an empty ``valid_to`` means "still in use"). It is read once, on first use.
+before the first code list", an empty ``valid_to`` means "still in use"). In the year of a change the old and the
+new name (or the abolished and the new code) both count as in use; :func:`lookup` then gives the newer name.
+It is read once, on first use.
 """
 
 from __future__ import annotations
