@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from operator import mul
+
 # Weight of position i (1-based from the left) is 2**(18 - i) mod 11, as the standard tabulates them.
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 # The check character for each remainder of the weighted sum mod 11; 10 is written X.
 CHECK_CHARACTERS = "10X98765432"
+# Summing byte values is faster than int() per digit; every ASCII digit is its value + 48.
+_ASCII_ZERO_OFFSET = 48 * sum(WEIGHTS)
 
 
 def check_character(first17: str) -> str:
@@ -15,5 +19,5 @@ def check_character(first17: str) -> str:
     """
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError(f"need 17 ASCII digits, got {len(first17)} characters")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
+    total = sum(map(mul, first17.encode("ascii"), WEIGHTS)) - _ASCII_ZERO_OFFSET
     return CHECK_CHARACTERS[total % 11]

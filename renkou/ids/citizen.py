@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from renkou.ids.checksum import check_character
+from renkou.ids.divisions import is_known
 from renkou.ids.normalise import mask, normalise
 
 EARLIEST_BIRTH_YEAR = 1880
@@ -125,11 +126,8 @@ def parse_id(text: str | None, *, today: date | None = None, check_division: boo
     birth_date = _birth_date(number, raw, today or date.today())
     if not upgraded and check_character(number[:17]) != number[17]:
         raise InvalidCitizenID("checksum", raw)
-    if check_division:
-        from renkou.ids.divisions import is_known  # the table loads on first use only
-
-        if not is_known(number[:6]):
-            raise InvalidCitizenID("unknown_division", raw)
+    if check_division and not is_known(number[:6]):  # the table loads on first use only
+        raise InvalidCitizenID("unknown_division", raw)
     return CitizenID(
         number=number,
         division=number[:6],
@@ -177,7 +175,7 @@ def _check_shape(number: str, raw: str) -> None:
     if not number:
         raise InvalidCitizenID("empty", raw)
     body = number[:-1] if number.endswith("X") else number
-    if not body.isascii() or not body.isdigit():
+    if body and not (body.isascii() and body.isdigit()):
         raise InvalidCitizenID("characters", raw)
     if len(number) == 18 or (len(number) == 15 and body == number):
         return

@@ -93,6 +93,7 @@ def test_division_created_after_birth_is_valid() -> None:
         ("11010519491231-002X", "characters"),
         ("١١٠١٠٥١٩٤٩١٢٣١٠٠٢X", "characters"),  # Arabic-Indic digits are digits, but not ASCII
         ("1101051949123100", "length"),
+        ("X", "length"),
         ("110105194912310021X", "length"),
         ("11010549123100X", "length"),  # 15 characters, but a legacy number has no check character
         (with_check("11010519490230002"), "impossible_date"),

@@ -1,5 +1,6 @@
 """Property-based tests: round trips, error detection of the check character, masking, normalisation."""
 
+import re
 from datetime import date
 
 from hypothesis import given
@@ -115,3 +116,23 @@ def test_anything_either_parses_or_raises_a_known_reason(text: str) -> None:
         }
     else:
         assert checksum_holds(parsed.number)
+
+
+@given(st.text(alphabet="0123456789Xx ａ-١", max_size=20))
+def test_shape_reasons_match_their_regular_expression_definition(text: str) -> None:
+    """The structural reasons as the bulk SQL checks state them: characters unless [0-9]*X?, then length."""
+    number = "".join(text.split()).replace("x", "X")
+    if not number:
+        expected: str | None = "empty"
+    elif not re.fullmatch(r"[0-9]*X?", number):
+        expected = "characters"
+    elif len(number) not in (15, 18) or (len(number) == 15 and number.endswith("X")):
+        expected = "length"
+    else:
+        expected = None  # shape is fine; a later check decides
+    try:
+        parse_id(text, today=TODAY, check_division=False)
+        reason = None
+    except InvalidCitizenID as error:
+        reason = error.reason if error.reason in {"empty", "characters", "length"} else None
+    assert reason == expected
