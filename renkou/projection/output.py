@@ -1,0 +1,118 @@
+"""Writing projection results: OUT.csv, the components file and the ``--json`` summary."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from renkou.errors import UserError
+from renkou.projection.engine import SEXES, Projection
+from renkou.projection.inputs import ExplicitInputs
+
+POPULATION_COLUMNS = ("variant", "region", "year", "sex", "age", "population")
+COMPONENT_COLUMNS = ("variant", "region", "year_from", "year_to", "measure", "sex", "age", "value")
+
+
+def number_text(value: float) -> str:
+    """Persons with four decimals, trailing zeros dropped (fractions of persons are kept: rounding is the reader's)."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _open_writer(path: Path) -> Any:
+    try:
+        return path.open("w", encoding="utf-8", newline="")
+    except OSError as error:
+        raise UserError(f"无法写入文件 {path}：{error.strerror}", f"cannot write {path}: {error.strerror}") from error
+
+
+def write_population(path: Path, inputs: ExplicitInputs, result: Projection, series: list[tuple[str, str]]) -> int:
+    """Write ``variant,region,year,sex,age,population`` for every series, the base year included; returns rows."""
+    years = inputs.years
+    rows = 0
+    with _open_writer(path) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(POPULATION_COLUMNS)
+        for k, (region, variant) in enumerate(series):
+            for t, year in enumerate(years):
+                for s, sex in enumerate(SEXES):
+                    values = result.population[k, t, s]
+                    writer.writerows(
+                        (variant, region, year, sex, age, number_text(v))
+                        for age, v in zip(inputs.ages, values.tolist(), strict=True)
+                    )
+                    rows += len(values)
+    return rows
+
+
+def write_components(path: Path, inputs: ExplicitInputs, result: Projection, series: list[tuple[str, str]]) -> int:
+    """Write births (by sex of child), births by mother's age, deaths (by sex and age group reached at the end of the
+    step) and net migrants per step, as ``variant,region,year_from,year_to,measure,sex,age,value``."""
+    years = inputs.years
+    rows = 0
+    with _open_writer(path) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(COMPONENT_COLUMNS)
+        for k, (region, variant) in enumerate(series):
+            for t in range(inputs.steps):
+                head = (variant, region, years[t], years[t + 1])
+                for s, sex in enumerate(SEXES):
+                    writer.writerow((*head, "births", sex, "", number_text(result.births[k, t, s])))
+                    rows += 1
+                for age, value in zip(inputs.ages, result.births_by_age[k, t].tolist(), strict=True):
+                    writer.writerow((*head, "births_by_mother_age", "F", age, number_text(value)))
+                    rows += 1
+                for measure, values in (("deaths", result.deaths), ("net_migrants", result.net_migrants)):
+                    for s, sex in enumerate(SEXES):
+                        for age, value in zip(inputs.ages, values[k, t, s].tolist(), strict=True):
+                            writer.writerow((*head, measure, sex, age, number_text(value)))
+                            rows += 1
+    return rows
+
+
+def summary(inputs: ExplicitInputs, result: Projection, series: list[tuple[str, str]]) -> dict[str, Any]:
+    """The ``--json`` object: settings and, per series, totals by year and components by step."""
+    totals = result.population.sum(axis=(-1, -2))
+    return {
+        "start_year": inputs.start_year,
+        "age_interval": inputs.age_interval,
+        "steps": inputs.steps,
+        "migration_timing": inputs.migration_timing,
+        "years": inputs.years,
+        "ages": inputs.ages,
+        "series": [
+            {
+                "region": region,
+                "variant": variant,
+                "population": [round(v, 4) for v in totals[k].tolist()],
+                "population_female": [round(v, 4) for v in result.population[k, :, 0].sum(axis=-1).tolist()],
+                "population_male": [round(v, 4) for v in result.population[k, :, 1].sum(axis=-1).tolist()],
+                "births": [round(v, 4) for v in result.births[k].sum(axis=-1).tolist()],
+                "deaths": [round(v, 4) for v in result.deaths[k].sum(axis=(-1, -2)).tolist()],
+                "net_migrants": [round(v, 4) for v in result.net_migrants[k].sum(axis=(-1, -2)).tolist()],
+            }
+            for k, (region, variant) in enumerate(series)
+        ],
+    }
+
+
+def check_not_negative(
+    assumptions: Path, inputs: ExplicitInputs, result: Projection, series: list[tuple[str, str]]
+) -> None:
+    """Refuse results where emigration leaves fewer than zero persons (the inputs are inconsistent)."""
+    # Tiny negative values are rounding noise of subtracting equal amounts; a whole-person deficit is an input error.
+    low = result.population < -1e-6
+    if not low.any():
+        return
+    k, t, s, a = (int(i) for i in np.argwhere(low)[0])
+    region, variant = series[k]
+    raise UserError(
+        f"文件 {assumptions} 的键 regions.{region}.{variant}.net_migrants 使 {inputs.years[t]} 年性别 {SEXES[s]} "
+        f"年龄 {inputs.ages[a]} 的人口为负（{result.population[k, t, s, a]:.1f}）",
+        f"{assumptions}: key regions.{region}.{variant}.net_migrants makes the population of year {inputs.years[t]} "
+        f"sex {SEXES[s]} age {inputs.ages[a]} negative ({result.population[k, t, s, a]:.1f})",
+        code="projection_input",
+    )
