@@ -29,6 +29,7 @@ app = typer.Typer(
 # Parts that contribute commands. Each module exposes ``register(app: typer.Typer) -> None``.
 PART_CLIS: list[str] = [
     "renkou.register.cli",
+    "renkou.register.cli",
     "renkou.disclosure.cli",
     "renkou.ids.cli",
     "renkou.stats.cli",

@@ -120,8 +120,9 @@ FEEDS: dict[str, Feed] = {
             ),
             (*_COMMON, *_PERSON, "hukou_region", *_RESIDENCE, *_HOUSEHOLD, *_SOCIAL, "corrects_record_no"),
             required_by_event={
-                "baseline": ("sex", "birth_date", "hukou_region"),
-                "birth": ("sex", "hukou_region"),
+                # Sex and birth date, when absent, are read from the ID number.
+                "baseline": ("hukou_region",),
+                "birth": ("hukou_region",),
                 "hukou_in": ("hukou_region",),
                 "hukou_transfer": ("hukou_region",),
                 "address_changed": ("residence_region",),
@@ -135,7 +136,6 @@ FEEDS: dict[str, Feed] = {
             "health commission",
             ("birth", "death"),
             (*_COMMON, *_PERSON, "hukou_region", "residence_region", "urban_rural", "mother_id", "father_id"),
-            required_by_event={"birth": ("sex",)},
         ),
         Feed(
             "residence",

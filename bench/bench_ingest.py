@@ -1,0 +1,90 @@
+"""Benchmark: load a register from department files (validated) against DuckDB's plain load of the same files,
+and population by district x sex x single age as of several dates.
+
+Bars (DESIGN.md): 12 million persons loaded in < 60 s and within 2x of ``CREATE TABLE t AS SELECT * FROM
+read_csv(...)``; population by district x sex x age as of any date < 2 s.
+
+Usage: ``python bench/bench_ingest.py --persons 12000000`` (full size, by hand) or ``--persons 100000`` (CI size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from renkou.register.store import Register
+
+FILES = ("hukou_baseline.csv", "residence_registered.csv", "hukou_changes.csv")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--workdir", type=Path, default=Path("bench/out"))
+    args = parser.parse_args()
+    files_dir = args.workdir / f"files-{args.persons}"
+    if not (files_dir / FILES[-1]).exists():
+        subprocess.run(
+            [
+                sys.executable,
+                str(Path(__file__).with_name("make_register_files.py")),
+                "--persons",
+                str(args.persons),
+                "--out",
+                str(files_dir),
+            ],
+            check=True,
+        )
+    paths = [files_dir / name for name in FILES]
+    size_mb = sum(p.stat().st_size for p in paths) / 1e6
+
+    raw_db = args.workdir / "raw.duckdb"
+    raw_db.unlink(missing_ok=True)
+    started = time.perf_counter()
+    with duckdb.connect(str(raw_db)) as connection:
+        for index, path in enumerate(paths):
+            connection.execute(f"CREATE TABLE t{index} AS SELECT * FROM read_csv('{path}')")
+    raw_seconds = time.perf_counter() - started
+    raw_db.unlink(missing_ok=True)
+
+    register_db = args.workdir / "register.duckdb"
+    for leftover in (register_db, Path(f"{register_db}.key"), Path(f"{register_db}.wal")):
+        leftover.unlink(missing_ok=True)
+    started = time.perf_counter()
+    register = Register.open(register_db)
+    summaries = register.ingest(paths, today=date(2021, 1, 1))
+    ingest_seconds = time.perf_counter() - started
+    accepted = sum(s.accepted for s in summaries)
+    quarantined = sum(s.quarantined for s in summaries)
+
+    query_times = []
+    for on in (date(2016, 6, 30), date(2018, 12, 31), date(2020, 12, 31), date(2020, 6, 30), date(2019, 3, 1)):
+        started = time.perf_counter()
+        table = register.population(on, "resident", ("district", "sex", "age"))
+        query_times.append(time.perf_counter() - started)
+    register.close()
+    shutil.rmtree(args.workdir / "tmp", ignore_errors=True)
+
+    print(
+        f"files: {len(paths)} CSV, {size_mb:.0f} MB, {args.persons:,} persons; events accepted {accepted:,}, "
+        f"quarantined {quarantined:,}"
+    )
+    print(f"duckdb plain load (no validation): {raw_seconds:.2f} s")
+    print(f"renkou ingest (validated, hashed, encrypted, indexed): {ingest_seconds:.2f} s")
+    print(f"ratio ingest / plain: {ingest_seconds / raw_seconds:.2f} (bar: <= 2.0; absolute bar < 60 s at 12 M)")
+    print(
+        f"population by district x sex x age as of a date: median {statistics.median(query_times):.3f} s, "
+        f"max {max(query_times):.3f} s over {len(query_times)} dates ({table.num_rows} cells; bar < 2 s)"
+    )
+
+
+if __name__ == "__main__":
+    main()

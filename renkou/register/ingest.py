@@ -1,0 +1,309 @@
+"""Loading department files: one file, one batch, loaded atomically.
+
+Steps: checksum (a file already loaded changes nothing) -> stage (text columns, line numbers) -> validate (set-wise
+SQL) -> in one transaction: events (deduplicated against the file and the register), encrypted identities,
+quarantine with reasons, the batch row that extends the hash chain, the spells index and cross-department findings.
+A crash before COMMIT leaves the register as it was; re-running the load completes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from renkou.engine import Engine
+from renkou.ids import mask
+from renkou.register import chain, findings, identity, reader, state, validate
+from renkou.register.feeds import COLUMNS
+from renkou.register.keys import RegisterKeys
+from renkou.register.schema import ATTRIBUTE_NAMES
+from renkou.register.transform import content_expression, events_select, hash_expression
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BatchSummary:
+    """What happened to one file."""
+
+    file: str
+    feed: str | None
+    status: str  # loaded | already_loaded | rejected
+    batch_id: int | None = None
+    rows: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    findings: dict[str, int] = field(default_factory=dict)
+    encoding: str | None = None
+    message: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """JSON-ready dictionary."""
+        return asdict(self)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, streamed."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(8 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _Checksum(threading.Thread):
+    """Hash the file on a second thread while DuckDB reads it (hashlib releases the GIL)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(daemon=True)
+        self.path = path
+        self.value = ""
+
+    def run(self) -> None:
+        self.value = file_sha256(self.path)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def ingest_file(
+    engine: Engine,
+    keys: RegisterKeys,
+    path: Path,
+    *,
+    city_prefix: str,
+    feed_name: str | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> BatchSummary:
+    """Load one department file as one batch."""
+    note = progress or (lambda _step: None)
+    today = today or date.today()
+    if not path.exists():
+        return BatchSummary(str(path), None, "rejected", message=f"文件不存在 / file not found: {path}")
+    checksum = _Checksum(path)
+    checksum.start()
+    note("read")
+    try:
+        staged = reader.stage_file(engine, path, "rk_stage", feed_name=feed_name)
+    except reader.FileRejected as error:
+        checksum.join()
+        return BatchSummary(str(path), None, "rejected", message=str(error))
+    checksum.join()
+    already = engine.rows("SELECT batch_id, n_rows FROM batches WHERE file_sha256 = ?", [checksum.value])
+    if already:
+        return BatchSummary(
+            str(path),
+            staged.feed.name,
+            "already_loaded",
+            batch_id=int(already[0][0]),
+            rows=staged.n_rows,
+            duplicates=staged.n_rows,
+            message="该文件已载入，未作任何改动 / this file was loaded before; nothing changed",
+        )
+    note("validate")
+    feed = staged.feed
+    engine.execute(
+        "CREATE OR REPLACE TEMP TABLE rk_checked AS " + validate.checked_sql(feed, "rk_stage", today.isoformat())
+    )
+    if "corrects_record_no" in feed.columns:
+        engine.execute(
+            "CREATE OR REPLACE TEMP TABLE rk_checked AS SELECT c.* REPLACE ("
+            "CASE WHEN c.reason IS NULL AND c.corrects_record_no IS NOT NULL AND t.event_id IS NULL "
+            "THEN 'correction_target_unknown' ELSE c.reason END AS reason, "
+            "CASE WHEN c.reason IS NULL AND c.corrects_record_no IS NOT NULL AND t.event_id IS NULL "
+            "THEN 'corrects_record_no' ELSE c.reason_column END AS reason_column), t.event_id AS supersedes "
+            "FROM rk_checked c LEFT JOIN (SELECT record_no, max(event_id) AS event_id FROM events "
+            f"WHERE source = {_literal(feed.name)} GROUP BY record_no) t ON t.record_no = c.corrects_record_no"
+        )
+    else:
+        engine.execute(
+            "CREATE OR REPLACE TEMP TABLE rk_checked AS SELECT *, CAST(NULL AS BIGINT) AS supersedes FROM rk_checked"
+        )
+
+    secret = _literal(keys.pseudonym_prefix_hex())
+    content = content_expression(_literal(feed.name))
+    engine.execute(
+        f"CREATE OR REPLACE TEMP TABLE rk_new AS SELECT *, sha256({content}) AS content_key FROM ("
+        + events_select(feed, "(SELECT * FROM rk_checked WHERE reason IS NULL)", secret, city_prefix)
+        + ")"
+    )
+    register_empty = engine.scalar("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)") == 0
+    known_filter = "" if register_empty else "WHERE content_key NOT IN (SELECT content_key FROM events)"
+    engine.execute(
+        "CREATE OR REPLACE TEMP TABLE rk_unique AS SELECT * FROM rk_new "
+        f"{known_filter} QUALIFY row_number() OVER (PARTITION BY content_key ORDER BY line) = 1"
+    )
+    n_new = int(engine.scalar("SELECT count(*) FROM rk_new"))
+    n_unique = int(engine.scalar("SELECT count(*) FROM rk_unique"))
+
+    note("write")
+    recorded_at = datetime.now(UTC).replace(tzinfo=None)
+    with engine.transaction():
+        batch_id = int(engine.scalar("SELECT coalesce(max(batch_id), 0) + 1 FROM batches"))
+        first_event_id = int(engine.scalar("SELECT coalesce(max(event_id), 0) + 1 FROM events"))
+        attributes = ", ".join(ATTRIBUTE_NAMES)
+        stamp = f"TIMESTAMP '{recorded_at.isoformat(sep=' ')}'"
+        engine.execute(
+            f"INSERT INTO events SELECT event_id, batch_id, event_type, subject_id, occurred_on, recorded_at, source, "
+            f"record_no, {attributes}, content_key, {hash_expression()} AS hash FROM ("
+            f"SELECT {first_event_id - 1} + row_number() OVER (ORDER BY line) AS event_id, {batch_id} AS batch_id, "
+            f"event_type, subject_id, occurred_on, {stamp} AS recorded_at, {_literal(feed.name)} AS source, "
+            f"record_no, {attributes}, content_key FROM rk_unique) ORDER BY event_id"
+        )
+        _fault_point("after_events")
+        nonce = identity.new_nonce()
+        _store_identities(engine, keys, batch_id, first_event_id, nonce)
+        reasons = _quarantine(engine, keys, staged, batch_id, nonce)
+        n_quarantined = sum(reasons.values())
+        recorded_text = engine.scalar(f"SELECT strftime({stamp}, '%Y-%m-%dT%H:%M:%S.%f')")
+        prev_hash = engine.scalar("SELECT batch_hash FROM batches ORDER BY batch_id DESC LIMIT 1") or chain.GENESIS
+        header = chain.batch_header(batch_id, checksum.value, recorded_text, n_unique)
+        batch_hash = chain.chain_hash(engine, prev_hash, header, batch_id)
+        note("index")
+        fresh = register_empty or _all_fresh(engine, batch_id)
+        state.rebuild_spells(engine, batch_id, fresh_subjects_only=fresh)
+        note("checks")
+        found = findings.run_checks(engine, batch_id, recorded_at)
+        summary = BatchSummary(
+            str(path),
+            feed.name,
+            "loaded",
+            batch_id=batch_id,
+            rows=staged.n_rows,
+            accepted=n_unique,
+            quarantined=n_quarantined,
+            duplicates=n_new - n_unique,
+            reasons=reasons,
+            findings=found,
+            encoding=staged.encoding,
+        )
+        engine.execute(
+            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                batch_id,
+                feed.name,
+                feed.department_zh,
+                path.name,
+                checksum.value,
+                path.stat().st_size,
+                recorded_at,
+                nonce,
+                staged.n_rows,
+                n_unique,
+                n_quarantined,
+                n_new - n_unique,
+                first_event_id if n_unique else None,
+                first_event_id + n_unique - 1 if n_unique else None,
+                prev_hash,
+                batch_hash,
+                json.dumps(summary.to_json(), ensure_ascii=False),
+            ],
+        )
+    for table in ("rk_stage", "rk_checked", "rk_new", "rk_unique"):
+        engine.execute(f"DROP TABLE IF EXISTS {table}")
+    return summary
+
+
+def _fault_point(name: str) -> None:
+    """Die here, like a killed process, when the test suite asks (RENKOU_FAULT=name); a no-op otherwise."""
+    if os.environ.get("RENKOU_FAULT") == name:
+        os._exit(137)
+
+
+def _all_fresh(engine: Engine, batch_id: int) -> bool:
+    """True when no person of the batch was known before and none appears twice in it."""
+    repeated = engine.scalar(
+        f"SELECT count(*) - count(DISTINCT subject_id) FROM events WHERE batch_id = {int(batch_id)}"
+    )
+    if repeated:
+        return False
+    known = engine.scalar(
+        f"SELECT count(*) FROM (SELECT 1 FROM spells s SEMI JOIN events e ON e.subject_id = s.subject_id "
+        f"AND e.batch_id = {int(batch_id)} LIMIT 1)"
+    )
+    return not known
+
+
+def _store_identities(engine: Engine, keys: RegisterKeys, batch_id: int, first_event_id: int, nonce: bytes) -> None:
+    plain = engine.arrow(
+        "SELECT id_number || chr(31) || coalesce(name, '') AS plain, subject_id FROM rk_unique ORDER BY line"
+    )
+    if plain.num_rows == 0:
+        return
+    ciphertexts, offsets = identity.encrypt_stream(plain.column("plain").combine_chunks(), keys.identity, nonce)
+    rows = pa.table(
+        {
+            "event_id": pa.array(range(first_event_id, first_event_id + plain.num_rows), pa.int64()),
+            "subject_id": plain.column("subject_id"),
+            "batch_id": pa.array([batch_id] * plain.num_rows, pa.int64()),
+            "stream_offset": offsets,
+            "ciphertext": ciphertexts,
+        }
+    )
+    engine.register_arrow("rk_identity_rows", rows)
+    engine.execute("INSERT INTO identity SELECT * FROM rk_identity_rows")
+
+
+def _quarantine_nonce(nonce: bytes) -> bytes:
+    return hashlib.sha256(nonce + b"quarantine").digest()[:16]
+
+
+def _quarantine(
+    engine: Engine, keys: RegisterKeys, staged: reader.StagedFile, batch_id: int, nonce: bytes
+) -> dict[str, int]:
+    """Store bad rows with line, column, masked value and reason; return counts per reason."""
+    raw_columns = [c for c in staged.feed.columns]
+    raw_json = "to_json(struct_pack(" + ", ".join(f"{c} := s.{c}" for c in raw_columns) + "))"
+    id_columns = {name for name in raw_columns if COLUMNS[name].kind == "id"}
+    value_cases = " ".join(f"WHEN c.reason_column = '{name}' THEN CAST(s.{name} AS VARCHAR)" for name in raw_columns)
+    bad = engine.arrow(
+        f"SELECT c.line, c.reason_column, c.reason, CASE {value_cases} ELSE NULL END AS value, {raw_json} AS raw "
+        f"FROM rk_checked c JOIN rk_stage s USING (line) WHERE c.reason IS NOT NULL ORDER BY c.line"
+    )
+    lines = bad.column("line").to_pylist()
+    columns = bad.column("reason_column").to_pylist()
+    reasons = bad.column("reason").to_pylist()
+    values = bad.column("value").to_pylist()
+    raws = bad.column("raw").to_pylist()
+    for line, code, detail in staged.rejected_lines:
+        lines.append(line)
+        columns.append(None)
+        reasons.append(code)
+        values.append(None)
+        raws.append(detail)
+    if not lines:
+        return {}
+    shown = [
+        (mask(v) if col in id_columns and v else (v[:200] if v else v)) for v, col in zip(values, columns, strict=True)
+    ]
+    ciphertexts, offsets = identity.encrypt_stream(pa.array(raws, pa.string()), keys.identity, _quarantine_nonce(nonce))
+    rows = pa.table(
+        {
+            "batch_id": pa.array([batch_id] * len(lines), pa.int64()),
+            "file_name": pa.array([staged.path.name] * len(lines), pa.string()),
+            "line": pa.array(lines, pa.int64()),
+            "column_name": pa.array(columns, pa.string()),
+            "value_masked": pa.array(shown, pa.string()),
+            "reason": pa.array(reasons, pa.string()),
+            "stream_offset": offsets,
+            "raw_ciphertext": ciphertexts,
+        }
+    )
+    engine.register_arrow("rk_quarantine_rows", rows)
+    engine.execute("INSERT INTO quarantine SELECT * FROM rk_quarantine_rows")
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        counts[reason] = counts.get(reason, 0) + 1
+    return counts

@@ -1,0 +1,106 @@
+"""The hash chain: any edit, deletion, insertion or reordering of events is found by verify."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import HUKOU_HEADER, write_csv
+
+from renkou.register.store import Register
+
+
+@pytest.fixture
+def loaded(tmp_path: Path, people: dict[str, str]) -> Path:
+    db = tmp_path / "chain.duckdb"
+    register = Register.open(db)
+    rows_a = [
+        ["baseline", people[name], name, "2015-12-31", "", "", "330106", "", ""] for name in ("wang", "li", "zhang")
+    ]
+    rows_b = [["baseline", people[name], name, "2016-01-31", "", "", "330102", "", ""] for name in ("chen", "zhao")]
+    register.ingest(
+        [
+            write_csv(tmp_path / "hukou_a.csv", HUKOU_HEADER, rows_a),
+            write_csv(tmp_path / "hukou_b.csv", HUKOU_HEADER, rows_b),
+        ],
+        today=date(2021, 1, 1),
+    )
+    assert register.verify(deep=True).ok
+    register.close()
+    return db
+
+
+def tamper(db: Path, *statements: str) -> None:
+    register = Register.open(db)
+    for statement in statements:
+        register.engine.execute(statement)
+    register.close()
+
+
+def verify(db: Path) -> tuple[bool, int | None]:
+    register = Register.open(db, read_only=True)
+    result = register.verify()
+    register.close()
+    return result.ok, result.first_broken_event
+
+
+def test_intact_chain_verifies(loaded: Path) -> None:
+    assert verify(loaded) == (True, None)
+
+
+def test_edited_attribute_is_found(loaded: Path) -> None:
+    tamper(loaded, "UPDATE events SET hukou_region = '330102' WHERE event_id = 2")
+    assert verify(loaded) == (False, 2)
+
+
+def test_edited_hash_too_is_found_by_the_chain(loaded: Path) -> None:
+    # An attacker who recomputes the event's own hashes still breaks the batch chain.
+    from renkou.register.transform import content_expression, hash_expression
+
+    tamper(
+        loaded,
+        "UPDATE events SET hukou_region = '330102' WHERE event_id = 2",
+        f"UPDATE events SET content_key = sha256({content_expression('source')}) WHERE event_id = 2",
+        f"UPDATE events SET hash = {hash_expression()} WHERE event_id = 2",
+    )
+    ok, first = verify(loaded)
+    assert not ok
+    assert first == 1  # the first event of the broken batch
+
+
+def test_deleted_event_is_found(loaded: Path) -> None:
+    tamper(loaded, "DELETE FROM events WHERE event_id = 4")
+    ok, first = verify(loaded)
+    assert not ok and first == 4
+
+
+def test_inserted_event_is_found(loaded: Path) -> None:
+    tamper(loaded, "INSERT INTO events SELECT * REPLACE (99 AS event_id) FROM events WHERE event_id = 1")
+    ok, _ = verify(loaded)
+    assert not ok
+
+
+def test_reordered_events_are_found(loaded: Path) -> None:
+    tamper(
+        loaded,
+        "UPDATE events SET event_id = -1 WHERE event_id = 1",
+        "UPDATE events SET event_id = 1 WHERE event_id = 2",
+        "UPDATE events SET event_id = 2 WHERE event_id = -1",
+    )
+    ok, first = verify(loaded)
+    assert not ok and first == 1
+
+
+def test_verify_command_exit_codes(loaded: Path) -> None:
+    command = [sys.executable, "-m", "renkou.cli", "verify", "--db", str(loaded)]
+    good = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert good.returncode == 0, good.stderr
+    assert "intact" in good.stdout
+    tamper(loaded, "UPDATE events SET sex = 'M' WHERE event_id = 3")
+    bad = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert bad.returncode != 0
+    assert "event 3" in bad.stderr
+    assert "Traceback" not in bad.stderr
