@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 DEFAULT_RADIX = 100_000.0
-# Below this many deaths in a table, chance alone moves e0 by a year or more: the result carries a warning.
+# Below this many deaths in a table, chance alone moves e0 by years: the result carries a warning.
 DEFAULT_MIN_DEATHS = 20
 COLUMNS: tuple[str, ...] = ("age", "interval", "mx", "qx", "ax", "lx", "dx", "Lx", "Tx", "ex")
 
@@ -115,7 +115,10 @@ class LifeTable:
         return float(value) if np.ndim(value) == 0 else value
 
     def select(self, *index: int) -> LifeTable:
-        """One table (or a smaller stack) out of a stack: ``tables.select(3)`` is the table of region 3."""
+        """One table (or a smaller stack) out of a stack: ``tables.select(3)`` is the table of region 3.
+
+        The warnings stay those of the whole stack (they name the region they concern).
+        """
         columns = {name: getattr(self, name)[index] for name in ("mx", "qx", "ax", "lx", "dx", "Lx", "Tx", "ex")}
         return replace(self, sex=self.sex[index], **columns)
 
@@ -333,7 +336,8 @@ def life_table(
     (``None``/NaN/inf) for the open group. ``mx`` has the age groups on its last axis; any leading axes are a stack
     of tables computed together. ``ax`` (years, same shape or broadcastable) may be omitted, or NaN where the table
     should choose: ``1a0`` by Andreev-Kingkade from ``1m0`` and ``sex`` ("F", "M", "T" or an array of them, one per
-    table), ``4a1`` by Coale-Demeny (Preston et al. 2001, table 3.3) when the table is abridged, other closed groups
+    table) when the first group is age 0 of width 1, ``4a1`` by Coale-Demeny (Preston et al. 2001, table 3.3) when
+    the second group is 1-4, other closed groups
     by ``ax_method`` ("midpoint": n/2; "constant": constant hazard within the group; "graduate": Keyfitz's
     iteration), and the open group ``1/m``. Bad input raises :class:`LifeTableInputError` naming the row.
     """

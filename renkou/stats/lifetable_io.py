@@ -207,7 +207,8 @@ def compute_life_table(
     try:
         if data.mx is not None:
             return life_table(data.ages, data.intervals, data.mx, data.ax, sex=sex, radix=radix, ax_method=ax_method)
-        assert data.deaths is not None and data.exposure is not None
+        if data.deaths is None or data.exposure is None:  # the reader guarantees one kind of input
+            raise _error(data.path, None, "缺少 deaths/exposure 列", "missing deaths/exposure columns")
         return life_table_from_deaths(
             data.ages,
             data.intervals,
