@@ -34,6 +34,7 @@ PART_CLIS: list[str] = [
     "renkou.ids.cli",
     "renkou.stats.cli",
     "renkou.projection.cli",
+    "renkou.points.cli",
 ]
 
 
