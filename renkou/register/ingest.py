@@ -140,11 +140,17 @@ def ingest_file(
         + ")"
     )
     register_empty = engine.scalar("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)") == 0
-    known_filter = "" if register_empty else "WHERE content_key NOT IN (SELECT content_key FROM events)"
+    # Duplicates: a row whose content repeats an earlier row of the file, or an event already in the register.
     engine.execute(
-        "CREATE OR REPLACE TEMP TABLE rk_unique AS SELECT * FROM rk_new "
-        f"{known_filter} QUALIFY row_number() OVER (PARTITION BY content_key ORDER BY line) = 1"
+        "CREATE OR REPLACE TEMP TABLE rk_repeats AS SELECT content_key, min(line) AS first_line FROM rk_new "
+        "GROUP BY content_key HAVING count(*) > 1"
     )
+    known_filter = "" if register_empty else "AND n.content_key NOT IN (SELECT content_key FROM events)"
+    unique_rows = (
+        "SELECT n.* FROM rk_new n LEFT JOIN rk_repeats r ON r.content_key = n.content_key "
+        f"WHERE (r.first_line IS NULL OR r.first_line = n.line) {known_filter}"
+    )
+    engine.execute(f"CREATE OR REPLACE TEMP VIEW rk_unique AS {unique_rows}")
     n_new = int(engine.scalar("SELECT count(*) FROM rk_new"))
     n_unique = int(engine.scalar("SELECT count(*) FROM rk_unique"))
 
@@ -160,7 +166,7 @@ def ingest_file(
             f"record_no, {attributes}, content_key, {hash_expression()} AS hash FROM ("
             f"SELECT {first_event_id - 1} + row_number() OVER (ORDER BY line) AS event_id, {batch_id} AS batch_id, "
             f"event_type, subject_id, occurred_on, {stamp} AS recorded_at, {_literal(feed.name)} AS source, "
-            f"record_no, {attributes}, content_key FROM rk_unique) ORDER BY event_id"
+            f"record_no, {attributes}, content_key FROM rk_unique)"
         )
         _fault_point("after_events")
         nonce = identity.new_nonce()
@@ -211,7 +217,8 @@ def ingest_file(
                 json.dumps(summary.to_json(), ensure_ascii=False),
             ],
         )
-    for table in ("rk_stage", "rk_checked", "rk_new", "rk_unique"):
+    engine.execute("DROP VIEW IF EXISTS rk_unique")
+    for table in ("rk_stage", "rk_checked", "rk_new", "rk_repeats"):
         engine.execute(f"DROP TABLE IF EXISTS {table}")
     return summary
 

@@ -237,11 +237,11 @@ def _stage_csv(engine: Engine, path: Path, table: str, feed_name: str | None) ->
         engine.execute(f"DROP TABLE IF EXISTS {table}_rej")
         engine.execute(f"DROP TABLE IF EXISTS {table}_rejscan")
         engine.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table}_raw AS "
-            + _stage_select(columns, feed, reader, "row_number() OVER ()")
+            f"CREATE OR REPLACE TEMP TABLE {table} AS "
+            + _stage_select(columns, feed, reader, "1 + row_number() OVER ()")
         )
-        rejects = engine.rows(f"SELECT line, error_type, coalesce(error_message, '') FROM {table}_rej ORDER BY line")
-    # Accepted records are numbered 1..n in file order; a rejected line shifts the later records by one.
+        rejects = engine.rows(f"SELECT line, error_type, coalesce(csv_line, '') FROM {table}_rej ORDER BY line")
+    # Records are numbered from line 2 in file order; each rejected line shifts the later records by one.
     reject_lines = sorted({int(line) for line, _, _ in rejects})
     if reject_lines:
         shifts = pa.table(
@@ -249,12 +249,9 @@ def _stage_csv(engine: Engine, path: Path, table: str, feed_name: str | None) ->
         )
         engine.register_arrow(f"{table}_shifts", shifts)
         engine.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT r.* REPLACE (r.line + 1 + "
-            f"(SELECT count(*) FROM {table}_shifts s WHERE s.after_ordinal < r.line) AS line) FROM {table}_raw r"
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT r.* REPLACE (r.line + "
+            f"(SELECT count(*) FROM {table}_shifts s WHERE s.after_ordinal < r.line - 1) AS line) FROM {table} r"
         )
-    else:
-        engine.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * REPLACE (line + 1 AS line) FROM {table}_raw")
-    engine.execute(f"DROP TABLE IF EXISTS {table}_raw")
     # DuckDB reports a short line once per missing column: keep one entry per line.
     first_by_line: dict[int, tuple[int, str, str]] = {}
     for line, kind, message in rejects:
