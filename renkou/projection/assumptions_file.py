@@ -310,3 +310,27 @@ def _is_mapping(value: Any) -> bool:
 def _is_age_schedule(value: Any) -> bool:
     """A single schedule: a mapping, or a list whose entries are not themselves lists or mappings."""
     return isinstance(value, dict) or (isinstance(value, list) and bool(value) and _is_scalar(value[0]))
+
+
+def explicit_to_yaml_data(inputs: ExplicitInputs) -> dict[str, Any]:
+    """The A.yaml mapping of explicit inputs (per-step lists throughout), so compiled scenarios can be inspected,
+    edited and rerun with ``renkou project --assumptions``. Floats keep full precision."""
+    regions: dict[str, dict[str, Any]] = {}
+    for k, (region, variant) in enumerate(inputs.series):
+        regions.setdefault(region, {})[variant] = {
+            "sex_ratio_at_birth": inputs.sex_ratio_at_birth[k].tolist(),
+            "asfr": inputs.asfr[k].tolist(),
+            "nLx": [{sex: inputs.nLx[k, t, s].tolist() for s, sex in enumerate(SEXES)} for t in range(inputs.steps)],
+            "radix": inputs.radix[k].tolist(),
+            "net_migrants": [
+                {sex: inputs.net_migrants[k, t, s].tolist() for s, sex in enumerate(SEXES)} for t in range(inputs.steps)
+            ],
+        }
+    return {
+        "age_interval": inputs.age_interval,
+        "start_year": inputs.start_year,
+        "steps": inputs.steps,
+        "migration_timing": inputs.migration_timing,
+        "open_age": inputs.ages[-1],
+        "regions": regions,
+    }

@@ -1,21 +1,65 @@
-"""Commands of the projection part: ``renkou project`` on explicit inputs."""
+"""Commands of the projection part: ``renkou project`` and ``renkou projection compile``.
+
+Thin: files are read by :mod:`renkou.projection.base_file`, :mod:`renkou.projection.assumptions_file` and
+:mod:`renkou.projection.scenario_file`; results are written by :mod:`renkou.projection.output`.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from renkou.errors import UserError
 
+if TYPE_CHECKING:
+    from renkou.projection.inputs import ExplicitInputs
+    from renkou.projection.scenario import Scenario
+
+BASE_HELP = "基期人口 / base population CSV: region,sex,age,population"
+JSON_HELP = "输出一个 JSON 对象 / print one JSON object"
+
+
+def _explicit_inputs(base: Path, assumptions: Path | None, scenario: Path | None) -> tuple[ExplicitInputs, Path]:
+    """Explicit inputs from A.yaml, or compiled from a scenario; returns them and the file that defined them."""
+    if scenario is not None and assumptions is None:
+        return _compile(_read_scenario(base, scenario), scenario), scenario
+    if assumptions is None or scenario is not None:
+        raise UserError("请给出 --assumptions 或 --scenario 之一", "give exactly one of --assumptions or --scenario")
+    from renkou.projection.assumptions_file import compile_explicit, read_header
+    from renkou.projection.base_file import read_base
+
+    header = read_header(assumptions)
+    return compile_explicit(header, read_base(base, header.age_interval), base), assumptions
+
+
+def _read_scenario(base: Path, scenario: Path) -> Scenario:
+    from renkou.projection.scenario_file import read_scenario
+
+    return read_scenario(scenario, base)
+
+
+def _compile(plan: Scenario, scenario: Path) -> ExplicitInputs:
+    from renkou.projection.scenario import ScenarioValueError, compile_scenario
+    from renkou.projection.scenario_file import scenario_error
+
+    try:
+        return compile_scenario(plan)
+    except ScenarioValueError as error:
+        raise scenario_error(scenario, error) from error
+
 
 def project_command(
-    base: Annotated[Path, typer.Option("--base", help="基期人口 / base population CSV: region,sex,age,population")],
+    base: Annotated[Path, typer.Option("--base", help=BASE_HELP)],
     assumptions: Annotated[
-        Path, typer.Option("--assumptions", help="明确假设 / explicit assumptions YAML (rates per region and variant)")
-    ],
+        Path | None, typer.Option("--assumptions", help="明确假设 / explicit assumptions YAML (A.yaml)")
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="情景 / scenario YAML: TFR, e0 and migration paths, variants, stochastic"),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="预测结果 / output CSV: variant,region,year,sex,age,population")
     ] = None,
@@ -26,24 +70,41 @@ def project_command(
     city: Annotated[
         str | None, typer.Option("--city", help="城市代码：加入各地区之和 / add the city as the sum of all regions")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象 / print one JSON object")] = False,
+    stochastic: Annotated[
+        bool, typer.Option("--stochastic", help="随机预测（需情景文件）/ stochastic run from the scenario's settings")
+    ] = False,
+    intervals: Annotated[
+        Path | None,
+        typer.Option("--intervals", help="随机预测区间 / write medians and 80%, 95% intervals of every output to CSV"),
+    ] = None,
+    trajectories: Annotated[
+        int | None, typer.Option("--trajectories", help="轨迹数 / number of trajectories (overrides the scenario)")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="随机种子 / random seed (overrides the scenario)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
-    """队列要素法人口预测（明确输入）。
+    """队列要素法人口预测：明确输入（A.yaml）或情景（总和生育率、预期寿命、迁移路径与高中低方案），可选随机预测。
 
-    Cohort-component projection on explicit inputs (BASE.csv and A.yaml, see DESIGN.md "Contracts").
+    Cohort-component projection on explicit inputs (A.yaml) or a scenario (TFR, e0 and migration paths with
+    variants), optionally stochastic with median and 80%/95% intervals.
     """
-    from renkou.projection.assumptions_file import compile_explicit, read_header
-    from renkou.projection.base_file import read_base
+    if stochastic:
+        _stochastic(base, scenario, city, intervals, trajectories, seed, as_json)
+        return
+    if intervals is not None or trajectories is not None or seed is not None:
+        raise UserError(
+            "--intervals、--trajectories、--seed 仅用于 --stochastic",
+            "--intervals, --trajectories and --seed need --stochastic",
+        )
+    if out is None and not as_json:
+        raise UserError("请指定 --out 或 --json", "give --out or --json")
     from renkou.projection.districts import add_city
     from renkou.projection.output import check_not_negative, summary, write_components, write_population
 
-    if out is None and not as_json:
-        raise UserError("请指定 --out 或 --json", "give --out or --json")
-    header = read_header(assumptions)
-    inputs = compile_explicit(header, read_base(base, header.age_interval), base)
+    inputs, source = _explicit_inputs(base, assumptions, scenario)
     result = inputs.run()
     series = inputs.series
-    check_not_negative(assumptions, inputs, result, series)
+    check_not_negative(source, inputs, result, series)
     if city is not None:
         result, series = add_city(result, series, city)
     report = summary(inputs, result, series)
@@ -55,17 +116,99 @@ def project_command(
         report["component_rows"] = write_components(components, inputs, result, series)
     if as_json:
         print(json.dumps(report, ensure_ascii=False))
-    else:
-        for entry in report["series"]:
-            total = entry["population"]
-            print(
-                f"{entry['region']} {entry['variant']}: {inputs.years[0]} {total[0]:,.0f} -> "
-                f"{inputs.years[-1]} {total[-1]:,.0f}"
-            )
-        if out is not None:
-            print(f"已写出 / wrote {out} ({report['rows']} rows)")
+        return
+    for entry in report["series"]:
+        total = entry["population"]
+        print(
+            f"{entry['region']} {entry['variant']}: {inputs.years[0]} {total[0]:,.0f} -> "
+            f"{inputs.years[-1]} {total[-1]:,.0f}"
+        )
+    if out is not None:
+        print(f"已写出 / wrote {out} ({report['rows']} rows)")
+
+
+def _stochastic(
+    base: Path,
+    scenario: Path | None,
+    city: str | None,
+    intervals: Path | None,
+    trajectories: int | None,
+    seed: int | None,
+    as_json: bool,
+) -> None:
+    from dataclasses import replace
+
+    from renkou.projection.output import stochastic_summary_json, write_intervals
+    from renkou.projection.stochastic import run_stochastic
+
+    if scenario is None:
+        raise UserError("随机预测需要 --scenario", "--stochastic needs --scenario")
+    if intervals is None and not as_json:
+        raise UserError("请指定 --intervals 或 --json", "give --intervals or --json")
+    plan = _read_scenario(base, scenario)
+    _compile(plan, scenario)  # the medium paths must be valid before drawing around them
+    settings = plan.stochastic
+    if settings is None:
+        raise UserError(
+            f"文件 {scenario} 缺少键 stochastic", f"{scenario}: key stochastic is missing (needed by --stochastic)"
+        )
+    if trajectories is not None:
+        if trajectories < 2:
+            raise UserError(f"--trajectories {trajectories} 应至少为 2", f"--trajectories {trajectories}: at least 2")
+        settings = replace(settings, trajectories=trajectories)
+    if seed is not None:
+        settings = replace(settings, seed=seed)
+    if city is not None and city in [region.code for region in plan.regions]:
+        raise UserError(f"城市代码 {city} 与某个地区代码相同", f"the city code {city} is also a region code")
+    summary = run_stochastic(plan, settings, city)
+    years = [plan.start_year + step * plan.age_interval for step in range(plan.steps + 1)]
+    report: dict[str, Any] = stochastic_summary_json(years, summary)
+    if intervals is not None:
+        report["intervals"] = str(intervals)
+        report["rows"] = write_intervals(intervals, years, plan.ages, summary)
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False))
+        return
+    for region, values in report["regions"].items():
+        population = values["population"]
+        print(
+            f"{region} {years[-1]}: {population['p50'][-1]:,.0f} "
+            f"(80%: {population['p10'][-1]:,.0f}-{population['p90'][-1]:,.0f}; "
+            f"95%: {population['p2.5'][-1]:,.0f}-{population['p97.5'][-1]:,.0f})"
+        )
+    if intervals is not None:
+        print(f"已写出 / wrote {intervals} ({report['rows']} rows)")
+
+
+def compile_command(
+    base: Annotated[Path, typer.Option("--base", help=BASE_HELP)],
+    scenario: Annotated[Path, typer.Option("--scenario", help="情景 / scenario YAML")],
+    out: Annotated[Path, typer.Option("--out", help="明确假设 / explicit assumptions YAML to write (A.yaml)")],
+) -> None:
+    """把情景编译为明确假设文件（A.yaml），便于检查和复算。
+
+    Compile a scenario to the explicit assumptions (A.yaml) it projects with, to inspect, edit or rerun.
+    """
+    import yaml
+
+    from renkou.projection.assumptions_file import explicit_to_yaml_data
+
+    inputs = _compile(_read_scenario(base, scenario), scenario)
+    text = yaml.safe_dump(explicit_to_yaml_data(inputs), allow_unicode=True, sort_keys=False, width=1000)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"无法写入文件 {out}：{error.strerror}", f"cannot write {out}: {error.strerror}") from error
+    print(f"已写出 / wrote {out} ({len(inputs.series)} series, {inputs.steps} steps)")
 
 
 def register(app: typer.Typer) -> None:
     """Add the projection commands to the ``renkou`` CLI."""
     app.command("project", help="队列要素法人口预测。\n\nCohort-component population projection.")(project_command)
+    group = typer.Typer(
+        help="人口预测工具。\n\nProjection tools.", no_args_is_help=True, rich_markup_mode=None, add_completion=False
+    )
+    group.command("compile", help="把情景编译为明确假设。\n\nCompile a scenario to explicit assumptions (A.yaml).")(
+        compile_command
+    )
+    app.add_typer(group, name="projection")

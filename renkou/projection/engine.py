@@ -119,33 +119,43 @@ def project_step(population: FloatArray, rates: StepRates, n: int, timing: Timin
     )
     population = np.broadcast_to(population, shape)
     migrants = np.broadcast_to(migrants, shape)
-    share_at_start = 0.5 if timing == "half" else 0.0
     s0, s = survival_ratios(nLx, radix, n)
 
-    start = population + share_at_start * migrants
-    end_migrants = (1.0 - share_at_start) * migrants
+    if timing == "half":
+        end_migrants = 0.5 * migrants
+        start = population + end_migrants  # the other half, added at the start
+    else:
+        end_migrants = migrants
+        start = np.array(population)
     # Cohorts already alive: group x moves to x+1; the last closed group and the open group both end in the open one.
-    entrants = np.zeros(shape)
+    entrants = np.empty(shape)
     entrants[..., 1:] = start[..., :-1]
     entrants[..., -1] += start[..., -1]
-    survivors = np.zeros(shape)
-    survivors[..., 1:] = start[..., :-1] * s
+    survivors = np.empty(shape)
+    survivors[..., 0] = 0.0  # the step's births come later; women aged 0 at the end are the end migrants only
+    np.multiply(start[..., :-1], s, out=survivors[..., 1:])
     survivors[..., -1] += start[..., -1] * s[..., -1]
 
     # Women at the start include the start half-migrants; at the end, the survivors and the end migrants.
-    women_mean = 0.5 * (start[..., FEMALE, :] + survivors[..., FEMALE, :] + end_migrants[..., FEMALE, :])
-    births_by_age = n * asfr * women_mean
+    women_mean = start[..., FEMALE, :] + survivors[..., FEMALE, :]
+    women_mean += end_migrants[..., FEMALE, :]
+    women_mean *= 0.5
+    births_by_age = women_mean
+    births_by_age *= asfr
+    births_by_age *= n
     total_births = births_by_age.sum(axis=-1)
     births = total_births[..., None] * np.stack([1.0 / (1.0 + srb), srb / (1.0 + srb)], axis=-1)
 
     entrants[..., 0] = births
     survivors[..., 0] = births * s0
+    deaths = np.subtract(entrants, survivors, out=entrants)
+    population_end = np.add(survivors, end_migrants, out=survivors)
     return StepResult(
-        population=survivors + end_migrants,
+        population=population_end,
         births_by_age=births_by_age,
         births=births,
-        deaths=entrants - survivors,
-        net_migrants=np.array(migrants),
+        deaths=deaths,
+        net_migrants=migrants,
     )
 
 

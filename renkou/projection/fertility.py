@@ -44,13 +44,25 @@ def hadwiger_shape(
 
     The last age group is treated as closed ``[x, x+n)``: with an open group at 50 or above it gets nothing anyway.
     """
-    from scipy.stats import invgauss
-
     if mean_age <= 0 or sd <= 0:
         raise ValueError("mean_age and sd must be positive")
-    lam = mean_age**3 / sd**2
-    cdf = invgauss.cdf(_clipped_edges(ages, n, span), mean_age / lam, scale=lam)
-    return _shape_from_cdf(np.asarray(cdf, dtype=np.float64), n, span)
+    cdf = inverse_gaussian_cdf(_clipped_edges(ages, n, span), mean_age, mean_age**3 / sd**2)
+    return _shape_from_cdf(cdf, n, span)
+
+
+def inverse_gaussian_cdf(x: ArrayLike, mean: float, shape: float) -> FloatArray:
+    """CDF of the inverse Gaussian with ``mean`` and shape ``lambda`` (Chhikara & Folks 1989):
+    ``Phi(sqrt(lambda/x) (x/mean - 1)) + exp(2 lambda/mean) Phi(-sqrt(lambda/x) (x/mean + 1))``, the second term
+    formed in logarithms because ``exp(2 lambda/mean)`` overflows for narrow schedules."""
+    from scipy.special import log_ndtr, ndtr
+
+    x = np.asarray(x, dtype=np.float64)
+    out = np.zeros_like(x)
+    positive = x > 0
+    xp = x[positive]
+    root = np.sqrt(shape / xp)
+    out[positive] = ndtr(root * (xp / mean - 1.0)) + np.exp(2.0 * shape / mean + log_ndtr(-root * (xp / mean + 1.0)))
+    return out
 
 
 def hadwiger_density(x: ArrayLike, tfr: float, b: float, c: float) -> FloatArray:
@@ -70,13 +82,14 @@ def gamma_shape(
     span: tuple[float, float] = DEFAULT_RANGE,
 ) -> FloatArray:
     """Gamma schedule shape: ``x - origin`` gamma-distributed with mean ``mean_age - origin`` and s.d. ``sd``."""
-    from scipy.stats import gamma
+    from scipy.special import gammainc
 
     if mean_age <= origin or sd <= 0:
         raise ValueError("mean_age must exceed origin and sd must be positive")
     k = ((mean_age - origin) / sd) ** 2
     theta = sd**2 / (mean_age - origin)
-    cdf = gamma.cdf(_clipped_edges(ages, n, span) - origin, k, scale=theta)
+    # The gamma CDF is the regularised lower incomplete gamma function of (x - origin) / theta.
+    cdf = gammainc(k, np.maximum(_clipped_edges(ages, n, span) - origin, 0.0) / theta)
     return _shape_from_cdf(np.asarray(cdf, dtype=np.float64), n, span)
 
 

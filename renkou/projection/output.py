@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from renkou.errors import UserError
 from renkou.projection.engine import SEXES, Projection
 from renkou.projection.inputs import ExplicitInputs
+
+if TYPE_CHECKING:
+    from renkou.projection.stochastic import StochasticSummary
 
 POPULATION_COLUMNS = ("variant", "region", "year", "sex", "age", "population")
 COMPONENT_COLUMNS = ("variant", "region", "year_from", "year_to", "measure", "sex", "age", "value")
@@ -116,3 +119,77 @@ def check_not_negative(
         f"sex {SEXES[s]} age {inputs.ages[a]} negative ({result.population[k, t, s, a]:.1f})",
         code="projection_input",
     )
+
+
+def quantile_label(q: float) -> str:
+    """Column name of a quantile: 0.025 -> p2.5, 0.5 -> p50."""
+    return f"p{q * 100:g}"
+
+
+def write_intervals(path: Path, scenario_years: list[int], ages: list[int], summary: StochasticSummary) -> int:
+    """Write every output's quantiles as ``measure,region,year_from,year_to,sex,age,p2.5,...``.
+
+    Populations are as of a year (``year_from = year_to``); flows are over the step ``year_from`` to ``year_to``.
+    Totals have empty sex and age; the assumption measures (``tfr``, ``e0``, ``migration_total`` per year) are given
+    for the regions only.
+    """
+    labels = [quantile_label(q) for q in summary.quantiles]
+    steps = len(scenario_years) - 1
+    rows = 0
+    with _open_writer(path) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["measure", "region", "year_from", "year_to", "sex", "age", *labels])
+
+        def emit(measure: str, region: str, span: tuple[int, int], sex: str, age: int | str, values: Any) -> None:
+            nonlocal rows
+            writer.writerow([measure, region, *span, sex, age, *(number_text(v) for v in values)])
+            rows += 1
+
+        for k, region in enumerate(summary.regions):
+            for t, year in enumerate(scenario_years):
+                emit("population_total", region, (year, year), "", "", summary.population_total[:, k, t])
+                for s, sex in enumerate(SEXES):
+                    for a, age in enumerate(ages):
+                        emit("population", region, (year, year), sex, age, summary.population[:, k, t, s, a])
+            for t in range(steps):
+                span = (scenario_years[t], scenario_years[t + 1])
+                emit("births_total", region, span, "", "", summary.births_total[:, k, t])
+                emit("deaths_total", region, span, "", "", summary.deaths_total[:, k, t])
+                emit("net_migrants_total", region, span, "", "", summary.net_migrants_total[:, k, t])
+                for s, sex in enumerate(SEXES):
+                    emit("births", region, span, sex, "", summary.births[:, k, t, s])
+                for a, age in enumerate(ages):
+                    emit("births_by_mother_age", region, span, "F", age, summary.births_by_age[:, k, t, a])
+                for measure, values in (("deaths", summary.deaths), ("net_migrants", summary.net_migrants)):
+                    for s, sex in enumerate(SEXES):
+                        for a, age in enumerate(ages):
+                            emit(measure, region, span, sex, age, values[:, k, t, s, a])
+                if k < summary.tfr.shape[1]:
+                    emit("tfr", region, span, "", "", summary.tfr[:, k, t])
+                    emit("migration_total", region, span, "", "", summary.migration_total[:, k, t])
+                    for s, sex in enumerate(SEXES):
+                        emit("e0", region, span, sex, "", summary.e0[:, k, t, s])
+    return rows
+
+
+def stochastic_summary_json(scenario_years: list[int], summary: StochasticSummary) -> dict[str, Any]:
+    """The ``--json`` object of a stochastic run: settings and the quantiles of the totals per region."""
+
+    def by_quantile(values: Any) -> dict[str, list[float]]:
+        return {quantile_label(q): [round(v, 4) for v in values[i].tolist()] for i, q in enumerate(summary.quantiles)}
+
+    return {
+        "trajectories": summary.trajectories,
+        "seed": summary.seed,
+        "quantiles": list(summary.quantiles),
+        "years": scenario_years,
+        "regions": {
+            region: {
+                "population": by_quantile(summary.population_total[:, k]),
+                "births": by_quantile(summary.births_total[:, k]),
+                "deaths": by_quantile(summary.deaths_total[:, k]),
+                "net_migrants": by_quantile(summary.net_migrants_total[:, k]),
+            }
+            for k, region in enumerate(summary.regions)
+        },
+    }

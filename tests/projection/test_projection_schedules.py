@@ -224,3 +224,16 @@ def test_migration_profile_scales_to_the_total() -> None:
     assert np.argmax(migrants[0, 0]) == 4  # ages 20-24 hold the labour-force peak
     with pytest.raises(ValueError, match="needs all of"):
         rogers_castro(20.0, {"a1": 0.02})
+
+
+def test_inverse_gaussian_cdf_matches_scipy_stats() -> None:
+    from scipy.stats import invgauss
+
+    from renkou.projection.fertility import inverse_gaussian_cdf
+
+    x = np.linspace(0.0, 70.0, 141)
+    for mean, sd in ((30.0, 5.5), (28.0, 2.0), (33.0, 9.0)):
+        lam = mean**3 / sd**2
+        np.testing.assert_allclose(
+            inverse_gaussian_cdf(x, mean, lam), invgauss.cdf(x, mean / lam, scale=lam), atol=1e-12
+        )
