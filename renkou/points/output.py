@@ -67,8 +67,8 @@ def ranking_table(rules: RuleFile, table: EvidenceTable, scores: Scores, ranked:
     order = pa.array(ranked.order)
     columns: dict[str, pa.Array] = {
         "rank": _rank_column(ranked.rank[ranked.order]),
-        "applicant_id_masked": mask_ids(table.ids.take(order)),
-        "name_masked": mask_names(table.names.take(order)),
+        "applicant_id_masked": mask_ids(table.ids, ranked.order),
+        "name_masked": mask_names(table.names, ranked.order),
         "score": _score_column(scores.total[ranked.order]),
         "admitted": pa.array(ranked.admitted[ranked.order]),
         "reason": _reasons(rules, scores, ranked).take(order),
@@ -89,7 +89,7 @@ def public_table(rules: RuleFile, table: EvidenceTable, scores: Scores, ranked: 
     index = pa.array(rows)
     columns: dict[str, pa.Array] = {
         "rank": _rank_column(ranked.rank[rows]),
-        "applicant_id_masked": mask_ids(table.ids.take(index)),
+        "applicant_id_masked": mask_ids(table.ids, rows),
         "name_masked": mask_names(table.names.take(index)),
         "score": _score_column(scores.total[rows]),
     }
@@ -105,7 +105,7 @@ def points_table(rules: RuleFile, table: EvidenceTable, scores: Scores, ranked: 
     order = ranked.order
     columns: dict[str, pa.Array] = {
         "line": pa.array(table.lines[order]),
-        "applicant_id_masked": mask_ids(table.ids.take(pa.array(order))),
+        "applicant_id_masked": mask_ids(table.ids, order),
         "eligible": pa.array(scores.eligible[order]),
     }
     for name in rules.gates:

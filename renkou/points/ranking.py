@@ -112,9 +112,12 @@ def rank(rules: RuleFile, table: EvidenceTable, scores: Scores, quota: int | Non
         -column[eligible_rows] if tie.order == "desc" else column[eligible_rows]
         for tie, column in zip(rules.ranking.tie_breaks, tie_columns, strict=True)
     ]
-    # np.lexsort: the last key is the primary one; the file line keeps the output order stable among equals.
-    keys = [table.lines[eligible_rows], *reversed(sort_ties), -total[eligible_rows], group[eligible_rows]]
-    rows = eligible_rows[np.lexsort(keys)]
+    # Both sorts are stable, so equals keep the table's (file) order. np.lexsort: the last key is the primary one.
+    keys = [*reversed(sort_ties), -total[eligible_rows]]
+    if len(group_names) > 1:
+        keys.append(group[eligible_rows])
+    sort_order = np.argsort(keys[0], kind="stable") if len(keys) == 1 else np.lexsort(keys)
+    rows = eligible_rows[sort_order]
     count = len(rows)
     positions = np.arange(count)
 

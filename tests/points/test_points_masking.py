@@ -26,3 +26,11 @@ def test_names_keep_the_surname_only() -> None:
     expected = ["张*", "张*", "欧阳*", "欧*", "司马*", "李*", "", "W*"]
     assert [mask_name(n) for n in names] == expected
     assert mask_names(pa.array(names)).to_pylist() == expected
+
+
+def test_fixed_width_fast_path_equals_renkou_ids_mask_also_on_slices() -> None:
+    ids = [f"44010619900101{n:03d}{'X' if n % 11 == 0 else n % 10}" for n in range(200)]
+    array = pa.array(ids)
+    assert mask_ids(array).to_pylist() == [mask(i) for i in ids]
+    # A slice has an offset into the same buffers.
+    assert mask_ids(array.slice(37, 50)).to_pylist() == [mask(i) for i in ids[37:87]]
