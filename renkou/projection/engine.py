@@ -88,11 +88,12 @@ def survival_ratios(nLx: FloatArray, radix: FloatArray, n: int) -> tuple[FloatAr
     nLx = np.asarray(nLx, dtype=np.float64)
     radix = np.asarray(radix, dtype=np.float64)
     s0 = nLx[..., 0] / (n * radix)
-    closed = nLx[..., 1:-1] / nLx[..., :-2]
+    s = np.empty((*nLx.shape[:-1], nLx.shape[-1] - 1))
+    np.divide(nLx[..., 1:-1], nLx[..., :-2], out=s[..., :-1])
     last_closed, last = nLx[..., -2], nLx[..., -1]
     with np.errstate(invalid="ignore"):
-        open_ratio = np.where(np.isinf(last), 1.0, last / (last_closed + last))
-    return s0, np.concatenate([closed, open_ratio[..., None]], axis=-1)
+        s[..., -1] = np.where(np.isinf(last), 1.0, last / (last_closed + last))
+    return s0, s
 
 
 def project_step(population: FloatArray, rates: StepRates, n: int, timing: Timing = "half") -> StepResult:
@@ -128,13 +129,11 @@ def project_step(population: FloatArray, rates: StepRates, n: int, timing: Timin
         end_migrants = migrants
         start = np.array(population)
     # Cohorts already alive: group x moves to x+1; the last closed group and the open group both end in the open one.
-    entrants = np.empty(shape)
-    entrants[..., 1:] = start[..., :-1]
-    entrants[..., -1] += start[..., -1]
     survivors = np.empty(shape)
     survivors[..., 0] = 0.0  # the step's births come later; women aged 0 at the end are the end migrants only
     np.multiply(start[..., :-1], s, out=survivors[..., 1:])
-    survivors[..., -1] += start[..., -1] * s[..., -1]
+    open_survivors = start[..., -1] * s[..., -1]
+    survivors[..., -1] += open_survivors
 
     # Women at the start include the start half-migrants; at the end, the survivors and the end migrants.
     women_mean = start[..., FEMALE, :] + survivors[..., FEMALE, :]
@@ -145,10 +144,14 @@ def project_step(population: FloatArray, rates: StepRates, n: int, timing: Timin
     births_by_age *= n
     total_births = births_by_age.sum(axis=-1)
     births = total_births[..., None] * np.stack([1.0 / (1.0 + srb), srb / (1.0 + srb)], axis=-1)
-
-    entrants[..., 0] = births
     survivors[..., 0] = births * s0
-    deaths = np.subtract(entrants, survivors, out=entrants)
+
+    # Deaths per cohort, entrants minus survivors, by the age group reached at the end of the step.
+    deaths = np.empty(shape)
+    deaths[..., 0] = births - survivors[..., 0]
+    np.subtract(start[..., :-1], survivors[..., 1:], out=deaths[..., 1:])
+    # The open group's entrants are both of its source groups (summed as its survivors were, so no deaths is 0).
+    deaths[..., -1] = (start[..., -2] + start[..., -1]) - survivors[..., -1]
     population_end = np.add(survivors, end_migrants, out=survivors)
     return StepResult(
         population=population_end,

@@ -134,40 +134,62 @@ def variant_paths(plan: RegionPlan, variant: Variant, steps: int) -> tuple[Float
     return tfr, e0, total
 
 
-def person_years(plan: RegionPlan, e0: FloatArray, ages: list[int], n: int, key: str) -> FloatArray:
-    """Grouped ``nLx (T, 2, A)`` on radix :data:`RADIX` hitting each e0 ``(2, T)`` by solving Brass's alpha."""
-    out = []
-    for sex, model in enumerate(plan.mortality):
+def _e0_error(model: BrassModel, beta: float, key: str, e0: FloatArray) -> ScenarioValueError:
+    low, high = model.e0_range(beta)
+    return ScenarioValueError(
+        key,
+        [round(v, 2) for v in e0.tolist()],
+        f"预期寿命应在 {low:.1f} 至 {high:.1f} 之间（该标准生命表）",
+        f"e0 must lie between {low:.1f} and {high:.1f} for this standard life table",
+    )
+
+
+def person_years_batch(
+    requests: list[tuple[BrassModel, float, FloatArray, str]], ages: list[int], n: int
+) -> list[FloatArray]:
+    """Grouped ``nLx (T, A)`` on radix :data:`RADIX` for each ``(model, beta, e0 path (T,), key)``, solving Brass's
+    alpha exactly. Requests sharing a standard and beta are solved in one vectorised call (regions often share a
+    standard, and variants always do)."""
+    groups: dict[tuple[int, float], list[int]] = {}
+    for index, (model, beta, _, _) in enumerate(requests):
+        groups.setdefault((id(model), beta), []).append(index)
+    out: list[FloatArray] = [np.empty(0)] * len(requests)
+    for members in groups.values():
+        model, beta = requests[members[0]][0], requests[members[0]][1]
+        targets = np.stack([requests[i][2] for i in members])
         try:
-            alpha = model.alpha_for_e0(e0[sex], plan.beta)
-        except ValueError as error:
-            low, high = model.e0_range(plan.beta)
-            raise ScenarioValueError(
-                key,
-                [round(v, 2) for v in e0[sex].tolist()],
-                f"预期寿命应在 {low:.1f} 至 {high:.1f} 之间（该标准生命表）",
-                f"e0 must lie between {low:.1f} and {high:.1f} for this standard life table",
-            ) from error
-        out.append(RADIX * group_person_years(model.life_table(alpha, plan.beta).Lx, ages, n))
-    return np.stack(out, axis=1)
+            alpha = model.alpha_for_e0(targets, beta)
+        except ValueError:
+            low, high = model.e0_range(beta)
+            bad = next(i for i in members if np.any((requests[i][2] < low) | (requests[i][2] > high)))
+            raise _e0_error(model, beta, requests[bad][3], requests[bad][2]) from None
+        grouped = RADIX * group_person_years(model.life_table(alpha, beta).Lx, ages, n)
+        for row, i in enumerate(members):
+            out[i] = grouped[row]
+    return out
 
 
 def compile_scenario(scenario: Scenario) -> ExplicitInputs:
     """Explicit inputs for every (region, variant), regions in base order and variants in file order."""
     n, steps, ages = scenario.age_interval, scenario.steps, scenario.ages
     series: list[tuple[str, str]] = []
-    parts: dict[str, list[FloatArray]] = {k: [] for k in ("base", "asfr", "nLx", "radix", "srb", "migrants")}
+    parts: dict[str, list[FloatArray]] = {k: [] for k in ("base", "asfr", "radix", "srb", "migrants")}
+    mortality: list[tuple[BrassModel, float, FloatArray, str]] = []
     for index, plan in enumerate(scenario.regions):
         for variant in scenario.variants:
             tfr, e0, total = variant_paths(plan, variant, steps)
-            where = f"regions.{plan.code}.mortality.e0 ({variant.name})"
+            for sex, model in enumerate(plan.mortality):
+                key = f"regions.{plan.code}.mortality.e0.{'FM'[sex]} ({variant.name})"
+                mortality.append((model, plan.beta, e0[sex], key))
             parts["base"].append(scenario.base[index])
             parts["asfr"].append(asfr_from_tfr(tfr, plan.shape))
-            parts["nLx"].append(person_years(plan, e0, ages, n, where))
             parts["radix"].append(np.full(steps, RADIX))
             parts["srb"].append(plan.sex_ratio_at_birth)
             parts["migrants"].append(net_migrants(total, plan.profile, n))
             series.append((plan.code, variant.name))
+    person_years = person_years_batch(mortality, ages, n)
+    # Requests alternate F, M per series: pair them back into (K, T, 2, A).
+    nLx = np.stack([np.stack(person_years[2 * k : 2 * k + 2], axis=1) for k in range(len(series))])
     return ExplicitInputs(
         age_interval=n,
         start_year=scenario.start_year,
@@ -177,7 +199,7 @@ def compile_scenario(scenario: Scenario) -> ExplicitInputs:
         series=series,
         base=np.stack(parts["base"]),
         asfr=np.stack(parts["asfr"]),
-        nLx=np.stack(parts["nLx"]),
+        nLx=nLx,
         radix=np.stack(parts["radix"]),
         sex_ratio_at_birth=np.stack(parts["srb"]),
         net_migrants=np.stack(parts["migrants"]),

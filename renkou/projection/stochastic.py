@@ -135,6 +135,7 @@ def run_stochastic(scenario: Scenario, settings: StochasticSettings, city: str |
         )
 
     q = settings.quantiles
+    codes = [plan.code for plan in plans] + ([city] if city is not None else [])
 
     def summarise(values: FloatArray) -> FloatArray:
         """Quantiles over trajectories (axis 1), the city's sum appended as one more region."""
@@ -177,17 +178,27 @@ def run_stochastic(scenario: Scenario, settings: StochasticSettings, city: str |
         summarise(np.broadcast_to(scenario.base.sum(axis=(-1, -2))[:, None], paths.tfr.shape[1:]))
     )
 
+    # Mothers' ages where no region has any fertility give zero births in every trajectory: no need to sort them.
+    fertile = np.flatnonzero(shape[:, 0].any(axis=0))
+
+    def summarise_births_by_age(values: FloatArray) -> FloatArray:
+        out = np.zeros((len(q), len(codes), values.shape[-1]))
+        out[..., fertile] = summarise(values[..., fertile])
+        return out
+
     def summarise_step(t: int, result: StepResult) -> dict[str, FloatArray]:
+        # Profiles sum to 1, so a step's net migrants total n times the yearly total: no pass over the largest array.
+        migrants_total = n * paths.migration_total[t]
         return {
             "population": summarise(result.population),
-            "births_by_age": summarise(result.births_by_age),
+            "births_by_age": summarise_births_by_age(result.births_by_age),
             "births": summarise(result.births),
             "deaths": summarise(result.deaths),
             "net_migrants": summarise_migrants(t, result.net_migrants),
             "population_total": summarise(result.population.sum(axis=(-1, -2))),
             "births_total": summarise(result.births.sum(axis=-1)),
             "deaths_total": summarise(result.deaths.sum(axis=(-1, -2))),
-            "net_migrants_total": summarise(result.net_migrants.sum(axis=(-1, -2))),
+            "net_migrants_total": summarise(migrants_total),
         }
 
     # Summarising step t (sorting, which releases the GIL) overlaps with projecting step t+1 on a second core. Each
@@ -206,7 +217,6 @@ def run_stochastic(scenario: Scenario, settings: StochasticSettings, city: str |
             keep(pending.result())
     # Time goes after (quantile, region): axis 2 of every stacked summary.
     stacked = {key: np.stack(values, axis=2) for key, values in collected.items()}
-    codes = [plan.code for plan in plans] + ([city] if city is not None else [])
     return StochasticSummary(
         quantiles=q,
         trajectories=settings.trajectories,

@@ -1,0 +1,128 @@
+"""Benchmark: cohort-component projections, deterministic variants and stochastic trajectories.
+
+Bars (DESIGN.md): deterministic 13 regions x 2 sexes x 101 single ages x 15 years x 3 variants < 50 ms; stochastic
+1,000 trajectories of the same < 3 s. The stochastic run draws 1,000 trajectories of TFR, e0 and migration around
+the medium variant for each of the 13 regions, projects them and summarises every output (median, 80% and 95%
+intervals by region, year, sex and age, plus the city's sum per trajectory).
+
+Timed: the engine on explicit inputs (the bar), and separately compiling the scenario (TFR, e0, migration paths to
+rates: Hadwiger schedules, Brass alpha solved per step) and the stochastic run end to end. Reading files is not
+timed. Synthetic inputs only (renkou.projection.synthetic).
+
+Usage: ``python bench/bench_projection.py`` (full size) or ``--small`` (CI size); ``--markdown FILE`` writes the
+results section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import os
+import platform
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from renkou.projection.scenario import compile_scenario
+from renkou.projection.scenario_file import read_scenario
+from renkou.projection.stochastic import run_stochastic
+from renkou.projection.synthetic import base_rows, scenario_data
+
+DETERMINISTIC_BAR = 0.050
+STOCHASTIC_BAR = 3.0
+
+
+def timed(function: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """Median and best wall time of ``repeats`` calls (after one warm-up call)."""
+    function()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), min(times)
+
+
+def machine() -> str:
+    """nproc, CPU model and RAM, as the results file records them."""
+    model = platform.processor() or "unknown"
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+        model = next((line.split(":", 1)[1].strip() for line in lscpu.splitlines() if "Model name" in line), model)
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            kb = int(handle.readline().split()[1])
+        ram = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"nproc {os.cpu_count()}, {model}, RAM {ram}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", action="store_true", help="CI size: 2 regions, 5 steps, 100 trajectories")
+    parser.add_argument("--markdown", type=Path, help="write the '## Projection' results section to this file")
+    args = parser.parse_args()
+    regions, steps, trajectories = (2, 5, 100) if args.small else (13, 15, 1000)
+
+    with tempfile.TemporaryDirectory() as folder:
+        base_path, scenario_path = Path(folder) / "base.csv", Path(folder) / "scenario.yaml"
+        with base_path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["region", "sex", "age", "population"])
+            writer.writerows(base_rows(regions, 1, open_age=100))
+        data = scenario_data(regions, 1, steps, trajectories=trajectories)
+        scenario_path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        scenario = read_scenario(scenario_path, base_path)
+    settings = scenario.stochastic
+    if settings is None:
+        raise SystemExit("the synthetic scenario has no stochastic settings")
+    inputs = compile_scenario(scenario)
+    shape = (
+        f"{regions} regions x 2 sexes x {len(scenario.ages)} ages x {steps} years x {len(scenario.variants)} variants"
+    )
+
+    engine_median, engine_best = timed(inputs.run, repeats=20)
+    compile_median, _ = timed(lambda: compile_scenario(scenario), repeats=5)
+    stochastic_median, stochastic_best = timed(lambda: run_stochastic(scenario, settings, city="3301"), repeats=3)
+    lines = [
+        f"deterministic engine, {shape}: median {engine_median * 1000:.1f} ms (best {engine_best * 1000:.1f} ms; "
+        f"bar {DETERMINISTIC_BAR * 1000:.0f} ms)",
+        f"compiling the scenario to rates (Hadwiger, Brass alpha per step, Rogers-Castro): "
+        f"median {compile_median * 1000:.1f} ms",
+        f"engine + compile: {(engine_median + compile_median) * 1000:.1f} ms",
+        f"stochastic, {trajectories} trajectories x {regions} regions x {steps} years, every output summarised: "
+        f"median {stochastic_median:.2f} s (best {stochastic_best:.2f} s; bar {STOCHASTIC_BAR:.0f} s)",
+    ]
+    for line in lines:
+        print(line)
+    if not args.small:
+        print("deterministic bar:", "met" if engine_median < DETERMINISTIC_BAR else "MISSED")
+        print("stochastic bar:", "met" if stochastic_median < STOCHASTIC_BAR else "MISSED")
+    if args.markdown is not None:
+        command = "python bench/bench_projection.py" + (" --small" if args.small else "")
+        section = [
+            "## Projection",
+            "",
+            f"- date: {datetime.date.today().isoformat()}",
+            f"- machine: {machine()}",
+            f"- Python {platform.python_version()}, NumPy {__import__('numpy').__version__}",
+            f"- command: `.venv/bin/{command}`",
+            "",
+            *(f"- {line}" for line in lines),
+            "",
+        ]
+        args.markdown.write_text("\n".join(section), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
