@@ -14,6 +14,7 @@ totals and the city's sum computed per trajectory, never by adding quantiles), s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -111,18 +112,86 @@ class StochasticSummary:
     migration_total: FloatArray
 
 
-def run_stochastic(scenario: Scenario, settings: StochasticSettings, city: str | None = None) -> StochasticSummary:
-    """Project every trajectory of every region and summarise each output's distribution step by step."""
-    n, ages, steps = scenario.age_interval, scenario.ages, scenario.steps
-    paths = draw_paths(scenario, settings)
-    plans = scenario.regions
+MEASURES = (
+    "population",
+    "births_by_age",
+    "births",
+    "deaths",
+    "net_migrants",
+    "population_total",
+    "births_total",
+    "deaths_total",
+    "net_migrants_total",
+)
+
+
+class _Summariser:
+    """Quantiles over the trajectory axis (axis 1) of one step's outputs, with the city's sum as one more region."""
+
+    def __init__(self, scenario: Scenario, paths: Paths, quantiles: tuple[float, ...], city: str | None) -> None:
+        self.n = scenario.age_interval
+        self.paths, self.q, self.city = paths, quantiles, city
+        self.mirrored = tuple(1.0 - p for p in quantiles)
+        self.profile = np.stack([plan.profile for plan in scenario.regions])  # (R, 2, A)
+        shapes = np.stack([plan.shape for plan in scenario.regions])
+        # Mothers' ages where no region has any fertility give zero births in every trajectory: nothing to sort.
+        self.fertile = np.flatnonzero(shapes.any(axis=0))
+        self.regions = len(scenario.regions) + (city is not None)
+
+    def __call__(self, values: FloatArray) -> FloatArray:
+        if self.city is not None:
+            values = np.concatenate([values, values.sum(axis=0, keepdims=True)])
+        return sorted_quantiles(values, 1, self.q)
+
+    def fixed(self, values: FloatArray) -> FloatArray:
+        """Quantiles of a value that is the same in every trajectory (the base year): the value itself."""
+        if self.city is not None:
+            values = np.concatenate([values, values.sum(axis=0, keepdims=True)])
+        return np.broadcast_to(values, (len(self.q), *values.shape)).copy()
+
+    def births_by_age(self, values: FloatArray) -> FloatArray:
+        out = np.zeros((len(self.q), self.regions, values.shape[-1]))
+        out[..., self.fertile] = self(values[..., self.fertile])
+        return out
+
+    def migrants(self, t: int, values: FloatArray) -> FloatArray:
+        """A region's net migrants by age are ``n x total x profile`` with a fixed profile, so their quantiles are
+        the profile times the total's quantiles (the mirrored quantile where a profile entry is negative): exact,
+        and it spares sorting the largest array. The city, a sum over regions, is sorted."""
+        total = self.paths.migration_total[t]
+        upper = self.n * sorted_quantiles(total, 1, self.q)[..., None, None]  # (Q, R, 1, 1)
+        lower = self.n * sorted_quantiles(total, 1, self.mirrored)[..., None, None]
+        regions = np.where(self.profile >= 0, upper * self.profile, lower * self.profile)
+        if self.city is None:
+            return regions
+        return np.concatenate([regions, sorted_quantiles(values.sum(axis=0, keepdims=True), 1, self.q)], axis=1)
+
+    def step(self, t: int, result: StepResult) -> dict[str, FloatArray]:
+        """Every measure of one step."""
+        # Profiles sum to 1, so a step's net migrants total n times the yearly total: no pass over the largest array.
+        return {
+            "population": self(result.population),
+            "births_by_age": self.births_by_age(result.births_by_age),
+            "births": self(result.births),
+            "deaths": self(result.deaths),
+            "net_migrants": self.migrants(t, result.net_migrants),
+            "population_total": self(result.population.sum(axis=(-1, -2))),
+            "births_total": self(result.births.sum(axis=-1)),
+            "deaths_total": self(result.deaths.sum(axis=(-1, -2))),
+            "net_migrants_total": self(self.n * self.paths.migration_total[t]),
+        }
+
+
+def _step_rates(scenario: Scenario, paths: Paths, trajectories: int) -> Callable[[int], StepRates]:
+    """The rates of step t for leading axes (regions, trajectories), built on demand."""
+    plans, ages, n = scenario.regions, scenario.ages, scenario.age_interval
     shape = np.stack([plan.shape for plan in plans])[:, None, :]  # (R, 1, A)
     profile = np.stack([plan.profile for plan in plans])[:, None]  # (R, 1, 2, A)
     srb = np.stack([plan.sex_ratio_at_birth for plan in plans])  # (R, T)
     radix = np.ones(2)  # person-years stay on radix 1: saves a pass over the largest array
 
     def rates(t: int) -> StepRates:
-        nLx = np.empty((len(plans), settings.trajectories, 2, len(ages)))
+        nLx = np.empty((len(plans), trajectories, 2, len(ages)))
         for r, plan in enumerate(plans):
             for s, model in enumerate(plan.mortality):
                 nLx[r, :, s] = model.nLx_for_e0(paths.e0[t, r, :, s], ages, n, plan.beta)
@@ -134,94 +203,43 @@ def run_stochastic(scenario: Scenario, settings: StochasticSettings, city: str |
             net_migrants=n * paths.migration_total[t][..., None, None] * profile,
         )
 
-    q = settings.quantiles
-    codes = [plan.code for plan in plans] + ([city] if city is not None else [])
+    return rates
 
-    def summarise(values: FloatArray) -> FloatArray:
-        """Quantiles over trajectories (axis 1), the city's sum appended as one more region."""
-        if city is not None:
-            values = np.concatenate([values, values.sum(axis=0, keepdims=True)])
-        return sorted_quantiles(values, 1, q)
 
-    mirrored = tuple(1.0 - p for p in q)
+def run_stochastic(scenario: Scenario, settings: StochasticSettings, city: str | None = None) -> StochasticSummary:
+    """Project every trajectory of every region and summarise each output's distribution step by step."""
+    paths = draw_paths(scenario, settings)
+    summarise = _Summariser(scenario, paths, settings.quantiles, city)
+    collected: dict[str, list[FloatArray]] = {key: [] for key in MEASURES}
+    collected["population"].append(summarise.fixed(scenario.base))
+    collected["population_total"].append(summarise.fixed(scenario.base.sum(axis=(-1, -2))))
 
-    def summarise_migrants(t: int, values: FloatArray) -> FloatArray:
-        """A region's net migrants by age are ``n x total x profile`` with a fixed profile, so their quantiles are
-        the profile times the total's quantiles (the mirrored quantile where a profile entry is negative): exact,
-        and it spares sorting the largest array. The city, a sum over regions, is sorted."""
-        total = paths.migration_total[t]
-        upper = n * sorted_quantiles(total, 1, q)[..., None, None]  # (Q, R, 1, 1)
-        lower = n * sorted_quantiles(total, 1, mirrored)[..., None, None]
-        regions = np.where(profile[:, 0] >= 0, upper * profile[:, 0], lower * profile[:, 0])
-        if city is None:
-            return regions
-        return np.concatenate([regions, sorted_quantiles(values.sum(axis=0, keepdims=True), 1, q)], axis=1)
-
-    base = scenario.base[:, None]  # (R, 1, 2, A)
-    base_summary = summarise(np.broadcast_to(base, (len(plans), settings.trajectories, 2, len(ages))))
-    collected: dict[str, list[FloatArray]] = {
-        key: []
-        for key in (
-            "population",
-            "births_by_age",
-            "births",
-            "deaths",
-            "net_migrants",
-            "population_total",
-            "births_total",
-            "deaths_total",
-            "net_migrants_total",
-        )
-    }
-    collected["population"].append(base_summary)
-    collected["population_total"].append(
-        summarise(np.broadcast_to(scenario.base.sum(axis=(-1, -2))[:, None], paths.tfr.shape[1:]))
-    )
-
-    # Mothers' ages where no region has any fertility give zero births in every trajectory: no need to sort them.
-    fertile = np.flatnonzero(shape[:, 0].any(axis=0))
-
-    def summarise_births_by_age(values: FloatArray) -> FloatArray:
-        out = np.zeros((len(q), len(codes), values.shape[-1]))
-        out[..., fertile] = summarise(values[..., fertile])
-        return out
-
-    def summarise_step(t: int, result: StepResult) -> dict[str, FloatArray]:
-        # Profiles sum to 1, so a step's net migrants total n times the yearly total: no pass over the largest array.
-        migrants_total = n * paths.migration_total[t]
-        return {
-            "population": summarise(result.population),
-            "births_by_age": summarise_births_by_age(result.births_by_age),
-            "births": summarise(result.births),
-            "deaths": summarise(result.deaths),
-            "net_migrants": summarise_migrants(t, result.net_migrants),
-            "population_total": summarise(result.population.sum(axis=(-1, -2))),
-            "births_total": summarise(result.births.sum(axis=-1)),
-            "deaths_total": summarise(result.deaths.sum(axis=(-1, -2))),
-            "net_migrants_total": summarise(migrants_total),
-        }
-
-    # Summarising step t (sorting, which releases the GIL) overlaps with projecting step t+1 on a second core. Each
-    # step's arrays are new and never written again, so the worker reads them safely.
     def keep(summary: dict[str, FloatArray]) -> None:
         for key, value in summary.items():
             collected[key].append(value)
 
+    # Summarising step t (sorting, which releases the GIL) overlaps with projecting step t+1 on a second core. Each
+    # step's arrays are new and never written again, so the worker reads them safely.
+    base = scenario.base[:, None]  # (R, 1, 2, A): one base for all trajectories
+    rates = _step_rates(scenario, paths, settings.trajectories)
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending: Future[dict[str, FloatArray]] | None = None
-        for t, result in enumerate(iterate_steps(base, rates, steps, n, scenario.migration_timing)):
+        for t, result in enumerate(
+            iterate_steps(base, rates, scenario.steps, scenario.age_interval, scenario.migration_timing)
+        ):
             if pending is not None:
                 keep(pending.result())  # at most one step waits: memory stays that of two steps
-            pending = pool.submit(summarise_step, t, result)
+            pending = pool.submit(summarise.step, t, result)
         if pending is not None:
             keep(pending.result())
     # Time goes after (quantile, region): axis 2 of every stacked summary.
     stacked = {key: np.stack(values, axis=2) for key, values in collected.items()}
+    q = settings.quantiles
     return StochasticSummary(
         quantiles=q,
         trajectories=settings.trajectories,
         seed=settings.seed,
-        regions=codes,
+        regions=[plan.code for plan in scenario.regions] + ([city] if city is not None else []),
         **stacked,
         tfr=np.moveaxis(sorted_quantiles(paths.tfr, 2, q), 1, 2),
         e0=np.moveaxis(sorted_quantiles(paths.e0, 2, q), 1, 2),
