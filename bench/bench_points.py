@@ -72,7 +72,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="best of this many in-process runs")
     args = parser.parse_args()
 
-    from renkou.points.applicants import CsvApplicants
+    from renkou.points.csvfile import CsvApplicants
     from renkou.points.loader import load_rules
     from renkou.points.output import public_table, ranking_table, write_csv
     from renkou.points.ranking import rank

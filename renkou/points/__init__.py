@@ -18,7 +18,7 @@ from typing import Any
 # Names are imported on first use (PEP 562), so that ``import renkou.points.cli`` (and ``renkou --help``) does not
 # pull in NumPy, pyarrow and pydantic.
 _HOME = {
-    "CsvApplicants": "applicants",
+    "CsvApplicants": "csvfile",
     "RecordApplicants": "applicants",
     "EvidenceProvider": "evidence",
     "EvidenceTable": "evidence",

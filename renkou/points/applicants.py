@@ -1,4 +1,6 @@
-"""Applicant files (CSV, UTF-8 or GBK) and in-memory records as :class:`EvidenceProvider` s.
+"""Applicants' columns checked and typed into an :class:`EvidenceTable`; in-memory records as a provider.
+
+The CSV file provider is :class:`renkou.points.csvfile.CsvApplicants`; both go through :func:`build_table`.
 
 Columns: ``applicant_id`` (or 公民身份号码), optionally ``name`` (姓名), one column per input of the rule set (its
 name or its Chinese label), optionally ``evidence_source`` for the whole row and ``<input>_source`` per value
@@ -13,11 +15,8 @@ Conversion is vectorised with pyarrow; per-value Python work happens only over d
 
 from __future__ import annotations
 
-import codecs
-import csv as _csv
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -65,7 +64,7 @@ def _fail(origin: str, cell: _Cell, zh: str, en: str, count: int) -> ApplicantDa
     )
 
 
-class _NeedsText(Exception):
+class NeedsText(Exception):
     """A typed (fast-path) column holds a bad value: re-read the file as text for an exact message."""
 
 
@@ -74,7 +73,7 @@ class _Columns:
 
     A column is text (``string``), or already typed by the CSV reader (``double`` for numbers, ``dictionary`` for
     levels, flags and sources: the fast path). Values are trimmed of surrounding white space. An error in a text
-    column names the cell; an error in a typed column raises :class:`_NeedsText`, since the reader may have
+    column names the cell; an error in a typed column raises :class:`NeedsText`, since the reader may have
     changed the text, and the caller reads the file again as text to report it.
     """
 
@@ -105,7 +104,7 @@ class _Columns:
 
     def error(self, column: str, bad: np.ndarray, zh: str, en: str) -> ApplicantDataError:
         if not self.is_text(column):
-            raise _NeedsText(column)
+            raise NeedsText(column)
         rows = np.flatnonzero(bad)
         row = int(rows[0])
         cell = _Cell(int(self.lines[row]), column, str(self.text(column)[row].as_py()))
@@ -262,7 +261,7 @@ def _sources(cols: _Columns, size: int, names: Sequence[str]) -> dict[str, np.nd
 def build_table(rules: RuleFile, columns: Mapping[str, pa.Array], origin: str, lines: np.ndarray) -> EvidenceTable:
     """Typed evidence from the file's columns (text, or typed by the reader), validating every value.
 
-    Raises :class:`_NeedsText` when a column typed by the reader holds a bad value (see :class:`_Columns`).
+    Raises :class:`NeedsText` when a column typed by the reader holds a bad value (see :class:`_Columns`).
     """
     import pyarrow as pa
 
@@ -434,129 +433,6 @@ def _text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-class CsvApplicants:
-    """An applicant CSV file (UTF-8, with or without BOM, or GBK/GB18030).
-
-    The file is first read with each input column typed by the CSV reader (numbers as double, levels and flags
-    dictionary-encoded), which is several times faster than text; if any typed value is bad, it is read again as
-    text so that the error names the exact cell as written.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-
-    def evidence(self, rules: RuleFile) -> EvidenceTable:
-        """Typed evidence; line numbers are file lines (the header is line 1)."""
-        import pyarrow as pa
-
-        try:
-            columns = read_csv_columns(self.path, lambda header: _reader_types(rules, header))
-            return build_table(rules, columns, str(self.path), _lines(columns))
-        except (_NeedsText, pa.ArrowInvalid):
-            columns = read_csv_columns(self.path, None)
-            return build_table(rules, columns, str(self.path), _lines(columns))
-
-
-def _lines(columns: Mapping[str, pa.Array]) -> np.ndarray:
-    size = len(next(iter(columns.values()))) if columns else 0
-    return np.arange(2, size + 2, dtype=np.int64)
-
-
-def _reader_types(rules: RuleFile, header: Sequence[str]) -> dict[str, pa.DataType]:
-    """Reader types for the fast path: double for numeric inputs, dictionary for the categorical ones."""
-    import pyarrow as pa
-
-    categorical = pa.dictionary(pa.int32(), pa.string())
-    by_column: dict[str, pa.DataType] = {}
-    for name, spec in rules.inputs.items():
-        kind = pa.float64() if spec.type in ("integer", "number") else categorical
-        by_column.setdefault(name, kind)
-        by_column.setdefault(spec.zh, kind)
-        by_column.setdefault(f"{name}_source", categorical)
-    for column in SOURCE_COLUMNS:
-        by_column[column] = categorical
-    return {column: by_column.get(column, pa.string()) for column in header}
-
-
-def _encoding(path: Path) -> str:
-    with path.open("rb") as handle:
-        head = handle.read(1 << 20)
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return "gb18030"  # a superset of GBK, which department systems export
-    return "utf-8"
-
-
-def _header(path: Path, encoding: str) -> list[str]:
-    try:
-        with path.open("rb") as handle:
-            header_bytes = handle.readline()
-    except OSError as error:
-        raise ApplicantDataError(
-            f"无法读取文件 {path}：{error.strerror}", f"cannot read {path}: {error.strerror}", code="applicants"
-        ) from None
-    header_text = header_bytes.decode(encoding, errors="replace").lstrip("\ufeff").strip()
-    if not header_text:
-        raise ApplicantDataError(f"文件 {path} 为空或缺少表头", f"{path} is empty or has no header", code="applicants")
-    header = [h.strip() for h in next(_csv.reader([header_text]))]
-    duplicates = sorted({h for h in header if header.count(h) > 1})
-    if duplicates:
-        raise ApplicantDataError(
-            f"文件 {path} 第 1 行：列名重复 {', '.join(duplicates)}",
-            f"{path} line 1: repeated columns {', '.join(duplicates)}",
-            code="applicants",
-        )
-    return header
-
-
-def read_csv_columns(
-    path: Path, types: Callable[[Sequence[str]], Mapping[str, pa.DataType]] | None
-) -> dict[str, pa.Array]:
-    """The columns of a CSV file keyed by header: as text, or typed as ``types(header)`` says.
-
-    Only an empty cell is missing (``NA``, ``null`` and the like are values, reported if they are not valid).
-    A typed column that fails to convert raises ``pyarrow.ArrowInvalid``; a malformed file is a user error.
-    """
-    import pyarrow as pa
-    import pyarrow.csv as csv
-
-    try:
-        encoding = _encoding(path)
-    except OSError as error:
-        raise ApplicantDataError(
-            f"无法读取文件 {path}：{error.strerror}", f"cannot read {path}: {error.strerror}", code="applicants"
-        ) from None
-    header = _header(path, encoding)
-    column_types = dict(types(header)) if types is not None else dict.fromkeys(header, pa.string())
-    try:
-        table = csv.read_csv(
-            path,
-            read_options=csv.ReadOptions(encoding=encoding, block_size=1 << 24, skip_rows=1, column_names=header),
-            convert_options=csv.ConvertOptions(
-                column_types=column_types,
-                null_values=[""],
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=True,  # a quoted "" in a number column is an empty cell too
-            ),
-        )
-    except pa.ArrowInvalid as error:
-        if types is not None and "conversion error" in str(error):
-            raise
-        reason = str(error).splitlines()[0]
-        raise ApplicantDataError(
-            f"文件 {path} 无法按 CSV 读取：{reason}", f"{path} cannot be read as CSV: {reason}", code="applicants"
-        ) from None
-    except UnicodeDecodeError as error:
-        raise ApplicantDataError(
-            f"文件 {path} 编码无法识别：{error.reason}",
-            f"{path}: unknown text encoding ({error.reason})",
-            code="applicants",
-        ) from None
-    table = table.unify_dictionaries()
-    return {name: table.column(name).combine_chunks() for name in table.column_names}
 
 
 def typed_values(rules: RuleFile, values: Mapping[str, object], origin: str) -> dict[str, object]:

@@ -29,7 +29,25 @@ def _warn(table_warnings: tuple[tuple[str, str], ...]) -> None:
         print(f"警告 / warning: {zh} / {en}", file=sys.stderr)
 
 
+class _QuietProgress:
+    """Stands in for a progress display when stderr is not a terminal (scripts get clean one-line errors)."""
+
+    def __enter__(self) -> _QuietProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, description: str, total: float | None = None) -> int:
+        return 0
+
+    def update(self, task: int, description: str) -> None:
+        return None
+
+
 def _progress() -> Any:
+    if not sys.stderr.isatty():
+        return _QuietProgress()
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -76,7 +94,7 @@ def rank_command(
 
     Score and rank the applicants under a rule set and write the ranking.
     """
-    from renkou.points.applicants import CsvApplicants
+    from renkou.points.csvfile import CsvApplicants
     from renkou.points.loader import load_rules
     from renkou.points.output import points_table, public_table, ranking_table, write_csv
     from renkou.points.ranking import rank
@@ -183,7 +201,8 @@ def score_command(
     """
     import numpy as np
 
-    from renkou.points.applicants import CsvApplicants, RecordApplicants
+    from renkou.points.applicants import RecordApplicants
+    from renkou.points.csvfile import CsvApplicants
     from renkou.points.explain import explain
     from renkou.points.loader import load_rules
     from renkou.points.masking import mask_id

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from points_helpers import citizen_id
 
-from renkou.points.applicants import ApplicantDataError, CsvApplicants, RecordApplicants
+from renkou.points.applicants import ApplicantDataError, RecordApplicants
+from renkou.points.csvfile import CsvApplicants
 from renkou.points.evidence import REGISTER, SELF_DECLARED, VERIFIED
 from renkou.points.loader import load_rules
 

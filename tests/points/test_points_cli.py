@@ -72,7 +72,7 @@ def test_rank_bad_input_is_one_line_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
+    lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("错误 / error: ")
     assert "line 4, column insurance_years: value 'twelve' is not a number" in lines[0]
     assert not (tmp_path / "o.csv").exists()
