@@ -153,11 +153,14 @@ class _SeriesReader:
         asfr = self._per_step(values["asfr"], "asfr", _is_age_schedule, self._asfr)
         zero = {sex: [0.0] * len(self.ages) for sex in SEXES}
         migrants = self._per_step(values.get("net_migrants", zero), "net_migrants", _is_mapping, self._migrants)
-        entries, per_step = self._entries(values["nLx"], "nLx", _is_mapping)
-        nLx = [
-            self._nLx(entry, f"nLx[{step}]" if per_step[step] else "nLx", radix[step])
-            for step, entry in enumerate(entries)
-        ]
+        if _is_mapping(values["nLx"]) and len(set(radix)) == 1:
+            nLx = [self._nLx(values["nLx"], "nLx", radix[0])] * self.steps  # checked once
+        else:
+            entries, per_step = self._entries(values["nLx"], "nLx", _is_mapping)
+            nLx = [
+                self._nLx(entry, f"nLx[{step}]" if per_step[step] else "nLx", radix[step])
+                for step, entry in enumerate(entries)
+            ]
         return {
             "sex_ratio_at_birth": np.array(srb),
             "radix": np.array(radix),
@@ -185,11 +188,10 @@ class _SeriesReader:
     def _per_step(
         self, value: Any, key: str, single: Callable[[Any], bool], convert: Callable[[Any, str], T]
     ) -> list[T]:
-        entries, per_step = self._entries(value, key, single)
-        return [
-            convert(entry, f"{key}[{step}]" if is_list else key)
-            for step, (entry, is_list) in enumerate(zip(entries, per_step, strict=True))
-        ]
+        if single(value):
+            return [convert(value, key)] * self.steps  # checked once, the same for every step
+        entries, _ = self._entries(value, key, single)
+        return [convert(entry, f"{key}[{step}]") for step, entry in enumerate(entries)]
 
     def _key(self, key: str) -> str:
         return f"{self.where}.{key}"
