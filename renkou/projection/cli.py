@@ -104,7 +104,10 @@ def project_command(
     inputs, source = _explicit_inputs(base, assumptions, scenario)
     result = inputs.run()
     series = inputs.series
-    check_not_negative(source, inputs, result, series)
+    migration_key = (
+        "regions.{region}.{variant}.net_migrants" if scenario is None else "regions.{region}.migration ({variant})"
+    )
+    check_not_negative(source, inputs, result, series, migration_key)
     if city is not None:
         result, series = add_city(result, series, city)
     report = summary(inputs, result, series)

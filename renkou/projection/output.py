@@ -103,19 +103,25 @@ def summary(inputs: ExplicitInputs, result: Projection, series: list[tuple[str, 
 
 
 def check_not_negative(
-    assumptions: Path, inputs: ExplicitInputs, result: Projection, series: list[tuple[str, str]]
+    assumptions: Path,
+    inputs: ExplicitInputs,
+    result: Projection,
+    series: list[tuple[str, str]],
+    migration_key: str = "regions.{region}.{variant}.net_migrants",
 ) -> None:
-    """Refuse results where emigration leaves fewer than zero persons (the inputs are inconsistent)."""
+    """Refuse results where emigration leaves fewer than zero persons (the inputs are inconsistent); the message
+    names the migration key, ``migration_key`` formatted with the region and variant."""
     # Tiny negative values are rounding noise of subtracting equal amounts; a whole-person deficit is an input error.
     low = result.population < -1e-6
     if not low.any():
         return
     k, t, s, a = (int(i) for i in np.argwhere(low)[0])
     region, variant = series[k]
+    key = migration_key.format(region=region, variant=variant)
     raise UserError(
-        f"文件 {assumptions} 的键 regions.{region}.{variant}.net_migrants 使 {inputs.years[t]} 年性别 {SEXES[s]} "
+        f"文件 {assumptions} 的键 {key} 使 {inputs.years[t]} 年性别 {SEXES[s]} "
         f"年龄 {inputs.ages[a]} 的人口为负（{result.population[k, t, s, a]:.1f}）",
-        f"{assumptions}: key regions.{region}.{variant}.net_migrants makes the population of year {inputs.years[t]} "
+        f"{assumptions}: key {key} makes the population of year {inputs.years[t]} "
         f"sex {SEXES[s]} age {inputs.ages[a]} negative ({result.population[k, t, s, a]:.1f})",
         code="projection_input",
     )

@@ -171,3 +171,10 @@ def test_scenario_errors_name_the_key_and_value(tmp_path: Path, change: Any, nee
 def test_base_region_missing_from_the_scenario(tmp_path: Path) -> None:
     message = error_of(tmp_path, small_scenario(), regions=3)
     assert "base.csv" in message and "330103" in message
+
+
+def test_emigration_beyond_the_population_names_the_migration_section(tmp_path: Path) -> None:
+    data = small_scenario()
+    data["regions"]["330101"]["migration"]["total"] = -5_000_000
+    message = error_of(tmp_path, data)
+    assert "regions.330101.migration (" in message and "negative" in message
