@@ -1,0 +1,216 @@
+"""Reading what the permits need from the register: a person's state and permit events, holders, masked IDs.
+
+Everything here is read-only. The register keys a person by a keyed hash of the ID number; that key is computed
+inside SQL with the register's own definition (:func:`renkou.register.transform.keyed`), so this module does not
+depend on how the key is stored. Keys that come back to Python are their text form (``CAST(... AS VARCHAR)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import pyarrow as pa
+
+from renkou.errors import UserError
+from renkou.ids import InvalidCitizenID, mask, parse_id
+from renkou.permits.lifecycle import EventKind, PermitEvent
+from renkou.register import identity
+from renkou.register.state import state_sql
+from renkou.register.store import Register
+from renkou.register.transform import keyed
+
+PERMIT_EVENT_TYPES = tuple(kind.value for kind in EventKind)
+_IN_TYPES = "(" + ", ".join(f"'{name}'" for name in PERMIT_EVENT_TYPES) + ")"
+_LIVE = "event_id NOT IN (SELECT supersedes FROM events WHERE supersedes IS NOT NULL)"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person the clerk named: the normalised ID number (kept in memory only) and its display form."""
+
+    number: str
+    masked: str
+
+
+@dataclass(frozen=True)
+class PersonState:
+    """The register's state of a person on a date (the attributes the permits use)."""
+
+    alive: bool
+    hukou_in_city: bool | None
+    hukou_region: str | None
+    residence_in_city: bool | None
+    residence_region: str | None
+    residence_since: date | None
+    employment: str | None
+    housing: str | None
+
+
+def _secret(register: Register) -> str:
+    return "'" + register.keys.pseudonym_prefix_hex() + "'"
+
+
+def key_sql(register: Register) -> str:
+    """A scalar subquery for the register key of the ID number bound to its one ``?`` parameter."""
+    return f"(SELECT {keyed(_secret(register), 'rk_n')} FROM (SELECT CAST(? AS VARCHAR) AS rk_n))"
+
+
+def subject_keys(register: Register, numbers: Iterable[str]) -> dict[str, str]:
+    """The register key (text form) of each normalised ID number."""
+    wanted = sorted(set(numbers))
+    if not wanted:
+        return {}
+    register.engine.register_arrow("rk_permit_numbers", pa.table({"rk_n": pa.array(wanted, pa.string())}))
+    rows = register.engine.rows(
+        f"SELECT rk_n, CAST({keyed(_secret(register), 'rk_n')} AS VARCHAR) FROM rk_permit_numbers"
+    )
+    return {str(number): str(key) for number, key in rows}
+
+
+def find_person(register: Register, id_text: str) -> Person:
+    """The person with this ID number; a malformed number or one the register has never seen is a user error."""
+    try:
+        number = parse_id(id_text).number
+    except InvalidCitizenID as error:
+        raise UserError(f"公民身份号码无效：{error}", f"invalid citizen ID number: {error}") from None
+    person = Person(number, mask(number))
+    known = register.engine.scalar(
+        f"SELECT count(*) FROM (SELECT 1 FROM events WHERE subject_id = {key_sql(register)} LIMIT 1)", [number]
+    )
+    if not known:
+        raise UserError(
+            f"登记库中没有公民身份号码为 {person.masked} 的人员（请先办理居住登记）",
+            f"no person with ID {person.masked} in the register (register the residence first)",
+            code="unknown_person",
+        )
+    return person
+
+
+def person_state(register: Register, person: Person, on: date) -> PersonState | None:
+    """The person's state on ``on`` (None when the register knows nothing of them by that date)."""
+    rows = register.engine.rows(
+        "SELECT coalesce(alive, true), hukou_in_city, hukou_region, residence_in_city, residence_region, "
+        f"residence_since, employment, housing FROM ({state_sql(on)}) s WHERE subject_id = {key_sql(register)}",
+        [person.number],
+    )
+    if not rows:
+        return None
+    alive, hukou_in_city, hukou_region, residence_in_city, residence_region, since, employment, housing = rows[0]
+    return PersonState(
+        bool(alive), hukou_in_city, hukou_region, residence_in_city, residence_region, since, employment, housing
+    )
+
+
+def _event(event_type: str, occurred_on: date, permit_no: str | None, event_id: int) -> PermitEvent:
+    return PermitEvent(EventKind(event_type), occurred_on, permit_no, int(event_id))
+
+
+def permit_events(register: Register, person: Person) -> list[PermitEvent]:
+    """A person's events that bear on a permit (corrected ones left out), in register order."""
+    rows = register.engine.rows(
+        f"SELECT event_type, occurred_on, permit_no, event_id FROM events WHERE subject_id = {key_sql(register)} "
+        f"AND event_type IN {_IN_TYPES} AND {_LIVE} ORDER BY occurred_on, event_id",
+        [person.number],
+    )
+    return [_event(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A person who was issued a permit: key (text), district of residence on the list date, permit events."""
+
+    subject_id: str
+    district: str | None
+    events: tuple[PermitEvent, ...]
+
+    @property
+    def last_event_id(self) -> int:
+        """The register event id of the latest permit event (its identity row gives the masked ID)."""
+        return max(event.seq for event in self.events)
+
+
+def holders(register: Register, on: date, district: str | None = None) -> list[Holder]:
+    """Every person with a permit issued on or before ``on`` (optionally only those living in ``district``)."""
+    where = "WHERE s.residence_region = ?" if district else ""
+    table = register.engine.arrow(
+        f"WITH issued AS (SELECT DISTINCT subject_id FROM events WHERE event_type = 'permit_issued' "
+        f"AND occurred_on <= ? AND {_LIVE}), "
+        f"here AS (SELECT s.subject_id, s.residence_region FROM ({state_sql(on)}) s "
+        f"SEMI JOIN issued i ON i.subject_id = s.subject_id {where}) "
+        f"SELECT CAST(e.subject_id AS VARCHAR) AS subject, h.residence_region, e.event_type, e.occurred_on, "
+        f"e.permit_no, e.event_id FROM events e JOIN here h ON h.subject_id = e.subject_id "
+        f"WHERE e.event_type IN {_IN_TYPES} AND e.occurred_on <= ? AND e.{_LIVE} "
+        f"ORDER BY subject, e.occurred_on, e.event_id",
+        [on, *([district] if district else []), on],
+    )
+    return _group(table)
+
+
+def _group(table: pa.Table) -> list[Holder]:
+    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    found: list[Holder] = []
+    current: str | None = None
+    district: str | None = None
+    events: list[PermitEvent] = []
+    for subject_id, region, event_type, occurred_on, permit_no, event_id in zip(*columns, strict=True):
+        if subject_id != current:
+            if current is not None:
+                found.append(Holder(current, district, tuple(events)))
+            current, district, events = subject_id, region, []
+        events.append(_event(event_type, occurred_on, permit_no, event_id))
+    if current is not None:
+        found.append(Holder(current, district, tuple(events)))
+    return found
+
+
+def masked_ids(register: Register, event_ids: Iterable[int]) -> dict[int, str]:
+    """The masked ID number behind each event (decrypted from the register's identity store, then masked)."""
+    wanted = sorted({int(event_id) for event_id in event_ids})
+    if not wanted:
+        return {}
+    register.engine.register_arrow("rk_permit_events", pa.table({"event_id": pa.array(wanted, pa.int64())}))
+    rows = register.engine.rows(
+        "SELECT i.event_id, i.ciphertext, i.stream_offset, b.nonce FROM identity i "
+        "JOIN batches b ON b.batch_id = i.batch_id SEMI JOIN rk_permit_events w ON w.event_id = i.event_id"
+    )
+    result = {}
+    for event_id, ciphertext, offset, nonce in rows:
+        plain = identity.decrypt_one(bytes(ciphertext), int(offset), register.keys.identity, bytes(nonce))
+        number, _name = identity.split_identity(plain)
+        result[int(event_id)] = mask(number)
+    return result
+
+
+def district_names(register: Register, codes: Iterable[str | None]) -> dict[str, str]:
+    """The current name of each division code (the latest valid row of the divisions table)."""
+    wanted = sorted({code for code in codes if code})
+    if not wanted:
+        return {}
+    marks = ", ".join("?" for _ in wanted)
+    rows = register.engine.rows(
+        f"SELECT code, arg_max(name, coalesce(valid_to, 9999)) FROM divisions WHERE code IN ({marks}) GROUP BY code",
+        wanted,
+    )
+    return {str(code): str(name) for code, name in rows}
+
+
+def permit_number_held_by_another(register: Register, permit_no: str, person: Person) -> bool:
+    """True when ``permit_no`` already appears on someone else's events."""
+    count = register.engine.scalar(
+        f"SELECT count(*) FROM events WHERE permit_no = ? AND subject_id <> {key_sql(register)} AND {_LIVE}",
+        [permit_no, person.number],
+    )
+    return bool(count)
+
+
+def permits_issued_with_prefix(register: Register, prefix: str) -> int:
+    """How many permit numbers starting with ``prefix`` have been issued (to number the next one)."""
+    return int(
+        register.engine.scalar(
+            "SELECT count(DISTINCT permit_no) FROM events WHERE event_type = 'permit_issued' "
+            "AND starts_with(permit_no, ?)",
+            [prefix],
+        )
+    )
