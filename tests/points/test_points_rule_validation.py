@@ -155,3 +155,26 @@ def test_all_problems_are_listed_and_message_names_the_file(tmp_path: Path) -> N
     assert str(caught.value).startswith(f"规则文件 {path} 第 29 行")
     assert f"rules file {path} line 29" in str(caught.value)
     assert "(1 more problems)" in str(caught.value)
+
+
+def test_deduction_in_exclusive_group_and_budget_of_wrong_kind() -> None:
+    text = VALID.replace("    rate: 3\n", "    rate: -3\n").replace(
+        "exclusive_groups: {}",
+        "exclusive_groups:\n  best: {zh: 取高, en: best, indicators: [education, insurance]}\n"
+        "year_budgets:\n  b: {zh: 限, en: limit, indicators: [age], limit: years}",
+    )
+    with pytest.raises(RulesError) as caught:
+        parse_rules(text)
+    reasons = [(p.line, p.en) for p in caught.value.problems]
+    assert (44, "deduction insurance cannot be in an exclusive group") in reasons
+    assert (46, "indicator age is not per_unit") in reasons
+
+
+def test_gate_threshold_per_level_must_cover_every_level() -> None:
+    text = VALID.replace(
+        "indicators:\n  age:",
+        "gates:\n  young:\n    zh: 年轻\n    en: young\n    input: age\n    below: {none: 40}\n    by: education\n"
+        "indicators:\n  age:",
+    )
+    line, reason = _problem(text)
+    assert (line, reason) == (26, "no threshold for level master")
