@@ -1,0 +1,120 @@
+"""The running service: the register's database (owned for writing by this process), its lock, the clock, caches.
+
+DuckDB lets one process open a database file for writing; ``renkou serve`` is that process, so it serves reads from
+the same connection. A DuckDB connection must not be used by two threads at once, hence :meth:`Service.database`:
+every use of the engine goes through one lock. Published aggregates are cached (:mod:`renkou.api.published`), so the
+public's hot path does not take the lock at all.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+
+from renkou.api import audit
+from renkou.api.schema import ensure_schema
+from renkou.api.settings import ServiceSettings
+from renkou.engine import Engine
+from renkou.errors import UserError
+from renkou.register.store import Register
+
+Clock = Callable[[], datetime]
+ANSWERS_KEPT = 4096  # cached public answers (each a few kilobytes); the oldest go first
+
+
+class AnswerCache:
+    """Ready-made response bodies, bounded in number, dropped when the register changes."""
+
+    def __init__(self, size: int = ANSWERS_KEPT) -> None:
+        self.size = size
+        self._items: OrderedDict[Any, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self.generation = 0
+
+    def get(self, key: Any) -> bytes | None:
+        """The cached body, or None."""
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key: Any, body: bytes, generation: int) -> None:
+        """Keep ``body`` unless the register changed since it was computed (``generation`` is then stale)."""
+        with self._lock:
+            if generation != self.generation:
+                return
+            self._items[key] = body
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self, generation: int) -> None:
+        """Forget everything (the register changed)."""
+        with self._lock:
+            self.generation = generation
+            self._items.clear()
+
+
+def utc_now() -> datetime:
+    """The current UTC time without a zone (how the database stores times)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Service:
+    """What every endpoint shares."""
+
+    def __init__(self, register: Register, settings: ServiceSettings | None = None, clock: Clock | None = None) -> None:
+        self.register = register
+        self.settings = settings or ServiceSettings()
+        self.clock: Clock = clock or utc_now
+        self._lock = threading.RLock()
+        self.hasher = PasswordHasher(
+            time_cost=self.settings.argon2_time_cost,
+            memory_cost=self.settings.argon2_memory_kib,
+            parallelism=self.settings.argon2_parallelism,
+        )
+        # Bumped whenever the register's data change through this service; caches keyed on it go stale at once.
+        self.generation = 0
+        self.cache: dict[Any, Any] = {}
+        self.cache_lock = threading.Lock()
+        self.answers = AnswerCache()
+        with self.database() as engine:
+            ensure_schema(engine)
+
+    @classmethod
+    def open(cls, path: str | Path, settings: ServiceSettings | None = None, clock: Clock | None = None) -> Service:
+        """Open an existing register for serving (the file must exist: a typo should not create an empty one)."""
+        if str(path) != ":memory:" and not Path(path).exists():
+            raise UserError(f"数据库不存在：{path}", f"database not found: {path}")
+        return cls(Register.open(path), settings, clock)
+
+    @contextmanager
+    def database(self) -> Iterator[Engine]:
+        """The engine, for this thread alone while the context lasts."""
+        with self._lock:
+            yield self.register.engine
+
+    def now(self) -> datetime:
+        """The service's clock (UTC, no zone)."""
+        return self.clock()
+
+    def record(self, event: audit.AuditEvent) -> int:
+        """Append one audit entry on its own (for events that write nothing else)."""
+        with self.database() as engine:
+            return audit.append(engine, event, self.now())
+
+    def data_changed(self) -> None:
+        """Forget cached aggregates (call after any write to the register's events)."""
+        with self.cache_lock:
+            self.generation += 1
+            self.cache.clear()
+            self.answers.clear(self.generation)
+
+    def close(self) -> None:
+        """Release the database."""
+        with self._lock:
+            self.register.close()
