@@ -1,8 +1,11 @@
 """The hash chain over batches.
 
-``batch_hash = sha256(previous batch_hash || batch header || the batch's event hashes in event order)``; event hashes
-are computed set-wise in SQL (:func:`renkou.register.transform.hash_expression`), the chain is streamed here so a
-batch of millions of events never needs to sit in memory as one string.
+``batch_hash = sha256(previous batch_hash || batch header || the batch's event hashes in event order || the batch's
+encrypted identities in event order)``. Event hashes are computed set-wise in SQL
+(:func:`renkou.register.transform.hash_expression`) and stored as two 128-bit halves; here each event contributes its
+32 bytes (high half then low half, each as 16 little-endian bytes). The chain is streamed, so a batch of millions of
+events never sits in memory as one string. Covering the identity ciphertexts makes any change to a stored ID number
+or name break the chain too.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from renkou.engine import Engine
-from renkou.register.transform import content_expression, hash_expression
+from renkou.register.transform import content_key_expression, first_half, hash_expression, second_half
 
 GENESIS = "0" * 64
 
@@ -24,24 +27,38 @@ def batch_header(batch_id: int, file_sha256: str, recorded_at: str, n_events: in
     return f"{batch_id}\x1f{file_sha256}\x1f{recorded_at}\x1f{n_events}"
 
 
-def _feed_hashes(digest: hashlib._Hash, column: pa.Array) -> None:
-    """Add the concatenated hex hashes of an Arrow string column to ``digest`` without building Python strings."""
-    array = column.cast(pa.large_string())
+def _uint128_bytes(column: pa.Array) -> np.ndarray:
+    """The 16 little-endian bytes of each value of a 128-bit column (Arrow carries UHUGEINT as decimal128)."""
+    if column.null_count:
+        raise ValueError("event hash missing")
+    buffer = column.buffers()[1]
+    assert buffer is not None
+    words = np.frombuffer(buffer, dtype=np.uint8)[column.offset * 16 : (column.offset + len(column)) * 16]
+    return words.reshape(-1, 16)
+
+
+def _feed_binary(digest: hashlib._Hash, column: pa.Array) -> None:
+    array = column.cast(pa.large_binary())
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset : array.offset + len(array) + 1]
     data = array.buffers()[2]
     if data is not None and len(array):
         digest.update(np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])].data)
 
 
-def chain_hash(engine: Engine, prev_hash: str, header: str, batch_id: int, events_table: str = "events") -> str:
-    """Compute the batch hash from the previous one and the batch's event hashes (in event_id order)."""
+def chain_hash(engine: Engine, prev_hash: str, header: str, batch_id: int) -> str:
+    """Compute the batch hash from the previous one, the event hashes and the identities (in event_id order)."""
     digest = hashlib.sha256()
     digest.update(prev_hash.encode("ascii"))
     digest.update(header.encode("utf-8"))
     for record_batch in engine.batches(
-        f"SELECT hash FROM {events_table} WHERE batch_id = {int(batch_id)} ORDER BY event_id", 1_000_000
+        f"SELECT hash_hi, hash_lo FROM events WHERE batch_id = {int(batch_id)} ORDER BY event_id", 1_000_000
     ):
-        _feed_hashes(digest, record_batch.column(0))
+        pairs = np.hstack([_uint128_bytes(record_batch.column(0)), _uint128_bytes(record_batch.column(1))])
+        digest.update(np.ascontiguousarray(pairs).data)
+    for record_batch in engine.batches(
+        f"SELECT ciphertext FROM identity WHERE batch_id = {int(batch_id)} ORDER BY event_id", 1_000_000
+    ):
+        _feed_binary(digest, record_batch.column(0))
     return digest.hexdigest()
 
 
@@ -59,13 +76,13 @@ class VerifyResult:
 
 def verify(engine: Engine) -> VerifyResult:
     """Recompute every event hash and the batch chain; report the first break."""
+    recomputed = hash_expression().replace("content_key", "content_now")
     broken = engine.rows(
-        f"SELECT event_id, batch_id FROM (SELECT e.event_id, e.batch_id, e.hash, "
-        f"sha256({content_expression('e.source')}) AS content_now, e.content_key, e.recorded_at, "
-        f"e.event_type FROM events e) x "
-        f"WHERE content_now <> content_key OR content_key IS NULL "
-        f"OR {hash_expression().replace('content_key', 'content_now')} <> hash OR hash IS NULL "
-        f"ORDER BY event_id LIMIT 1"
+        f"SELECT event_id, batch_id FROM (SELECT *, {recomputed} AS hash_now FROM (SELECT e.event_id, e.batch_id, "
+        f"e.hash_hi, e.hash_lo, {content_key_expression('e.source')} AS content_now, e.content_key, e.recorded_at "
+        f"FROM events e)) x "
+        f"WHERE content_key IS DISTINCT FROM content_now OR hash_hi IS DISTINCT FROM {first_half('hash_now')} "
+        f"OR hash_lo IS DISTINCT FROM {second_half('hash_now')} ORDER BY event_id LIMIT 1"
     )
     n_events = int(engine.scalar("SELECT count(*) FROM events") or 0)
     batches = engine.rows(

@@ -50,7 +50,7 @@ def ingest_command(
         with Progress(
             TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True
         ) as bar:
-            steps = ("read", "validate", "write", "index", "checks")
+            steps = ("read", "validate", "write", "identity", "chain", "index", "checks")
             task = bar.add_task("载入 / loading", total=len(files) * len(steps))
 
             def progress(file_name: str, step: str) -> None:

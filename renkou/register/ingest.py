@@ -25,7 +25,7 @@ from renkou.register import chain, findings, identity, reader, state, validate
 from renkou.register.feeds import COLUMNS
 from renkou.register.keys import RegisterKeys
 from renkou.register.schema import ATTRIBUTE_NAMES
-from renkou.register.transform import content_expression, events_select, hash_expression
+from renkou.register.transform import content_key_expression, events_select, first_half, hash_expression, second_half
 
 Progress = Callable[[str], None]
 
@@ -133,9 +133,9 @@ def ingest_file(
         )
 
     secret = _literal(keys.pseudonym_prefix_hex())
-    content = content_expression(_literal(feed.name))
+    content_key = content_key_expression(_literal(feed.name))
     engine.execute(
-        f"CREATE OR REPLACE TEMP TABLE rk_new AS SELECT *, sha256({content}) AS content_key FROM ("
+        f"CREATE OR REPLACE TEMP TABLE rk_new AS SELECT *, {content_key} AS content_key FROM ("
         + events_select(feed, "(SELECT * FROM rk_checked WHERE reason IS NULL)", secret, city_prefix)
         + ")"
     )
@@ -150,7 +150,9 @@ def ingest_file(
         "SELECT n.* FROM rk_new n LEFT JOIN rk_repeats r ON r.content_key = n.content_key "
         f"WHERE (r.first_line IS NULL OR r.first_line = n.line) {known_filter}"
     )
-    engine.execute(f"CREATE OR REPLACE TEMP VIEW rk_unique AS {unique_rows}")
+    # Without a register to compare against, a view suffices; otherwise the rows are fixed now, before this batch's
+    # own events enter the register and would make its rows look like known duplicates.
+    engine.execute(f"CREATE OR REPLACE TEMP {'VIEW' if register_empty else 'TABLE'} rk_unique AS {unique_rows}")
     n_new = int(engine.scalar("SELECT count(*) FROM rk_new"))
     n_unique = int(engine.scalar("SELECT count(*) FROM rk_unique"))
 
@@ -163,23 +165,25 @@ def ingest_file(
         stamp = f"TIMESTAMP '{recorded_at.isoformat(sep=' ')}'"
         engine.execute(
             f"INSERT INTO events SELECT event_id, batch_id, event_type, subject_id, occurred_on, recorded_at, source, "
-            f"record_no, {attributes}, content_key, {hash_expression()} AS hash FROM ("
+            f"record_no, {attributes}, content_key, {first_half('h')}, {second_half('h')} FROM ("
+            f"SELECT *, {hash_expression()} AS h FROM ("
             f"SELECT {first_event_id - 1} + row_number() OVER (ORDER BY line) AS event_id, {batch_id} AS batch_id, "
             f"event_type, subject_id, occurred_on, {stamp} AS recorded_at, {_literal(feed.name)} AS source, "
-            f"record_no, {attributes}, content_key FROM rk_unique)"
+            f"record_no, {attributes}, content_key FROM rk_unique))"
         )
         _fault_point("after_events")
+        note("identity")
         nonce = identity.new_nonce()
         _store_identities(engine, keys, batch_id, first_event_id, nonce)
         reasons = _quarantine(engine, keys, staged, batch_id, nonce)
         n_quarantined = sum(reasons.values())
+        note("chain")
         recorded_text = engine.scalar(f"SELECT strftime({stamp}, '%Y-%m-%dT%H:%M:%S.%f')")
         prev_hash = engine.scalar("SELECT batch_hash FROM batches ORDER BY batch_id DESC LIMIT 1") or chain.GENESIS
         header = chain.batch_header(batch_id, checksum.value, recorded_text, n_unique)
         batch_hash = chain.chain_hash(engine, prev_hash, header, batch_id)
         note("index")
-        fresh = register_empty or _all_fresh(engine, batch_id)
-        state.rebuild_spells(engine, batch_id, fresh_subjects_only=fresh)
+        state.rebuild_spells(engine, batch_id, register_was_empty=register_empty)
         note("checks")
         found = findings.run_checks(engine, batch_id, recorded_at)
         summary = BatchSummary(
@@ -217,7 +221,7 @@ def ingest_file(
                 json.dumps(summary.to_json(), ensure_ascii=False),
             ],
         )
-    engine.execute("DROP VIEW IF EXISTS rk_unique")
+    engine.execute(f"DROP {'VIEW' if register_empty else 'TABLE'} IF EXISTS rk_unique")
     for table in ("rk_stage", "rk_checked", "rk_new", "rk_repeats"):
         engine.execute(f"DROP TABLE IF EXISTS {table}")
     return summary
@@ -229,38 +233,24 @@ def _fault_point(name: str) -> None:
         os._exit(137)
 
 
-def _all_fresh(engine: Engine, batch_id: int) -> bool:
-    """True when no person of the batch was known before and none appears twice in it."""
-    repeated = engine.scalar(
-        f"SELECT count(*) - count(DISTINCT subject_id) FROM events WHERE batch_id = {int(batch_id)}"
-    )
-    if repeated:
-        return False
-    known = engine.scalar(
-        f"SELECT count(*) FROM (SELECT 1 FROM spells s SEMI JOIN events e ON e.subject_id = s.subject_id "
-        f"AND e.batch_id = {int(batch_id)} LIMIT 1)"
-    )
-    return not known
-
-
 def _store_identities(engine: Engine, keys: RegisterKeys, batch_id: int, first_event_id: int, nonce: bytes) -> None:
-    plain = engine.arrow(
-        "SELECT id_number || chr(31) || coalesce(name, '') AS plain, subject_id FROM rk_unique ORDER BY line"
-    )
+    plain = engine.arrow("SELECT id_number || chr(31) || coalesce(name, '') AS plain FROM rk_unique ORDER BY line")
     if plain.num_rows == 0:
         return
     ciphertexts, offsets = identity.encrypt_stream(plain.column("plain").combine_chunks(), keys.identity, nonce)
     rows = pa.table(
         {
             "event_id": pa.array(range(first_event_id, first_event_id + plain.num_rows), pa.int64()),
-            "subject_id": plain.column("subject_id"),
             "batch_id": pa.array([batch_id] * plain.num_rows, pa.int64()),
             "stream_offset": offsets,
             "ciphertext": ciphertexts,
         }
     )
     engine.register_arrow("rk_identity_rows", rows)
-    engine.execute("INSERT INTO identity SELECT * FROM rk_identity_rows")
+    engine.execute(
+        "INSERT INTO identity SELECT r.event_id, e.subject_id, r.batch_id, r.stream_offset, r.ciphertext "
+        f"FROM rk_identity_rows r JOIN events e ON e.event_id = r.event_id AND e.batch_id = {int(batch_id)}"
+    )
 
 
 def _quarantine_nonce(nonce: bytes) -> bytes:

@@ -1,9 +1,10 @@
 """Tables of the register (DuckDB dialect) and the attribute columns that events carry.
 
 Events are append-only: rows are inserted, never updated or deleted. The person state as of a date is folded from
-them (:mod:`renkou.register.state`); ``spells`` is an index of that fold (one row per stretch of time in which a
-person's state is constant), rebuilt for the persons a batch touches inside the batch's transaction, and checked
-against a fresh fold by ``renkou verify --deep``.
+them (:mod:`renkou.register.state`). A person with a single event is in the state that event describes; for persons
+with several events ``spells`` indexes the fold (one row per stretch of time in which the state is constant),
+rebuilt for the persons a batch touches inside the batch's transaction and checked against a fresh fold by
+``renkou verify --deep``; ``multi_event_subjects`` lists those persons.
 """
 
 from __future__ import annotations
@@ -34,15 +35,12 @@ STATE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("permit_no", "VARCHAR"),
     ("permit_status", "VARCHAR"),
     ("alive", "BOOLEAN"),
-    ("mother_id", "VARCHAR"),
-    ("father_id", "VARCHAR"),
-    ("partner_id", "VARCHAR"),
+    ("mother_id", "UHUGEINT"),
+    ("father_id", "UHUGEINT"),
+    ("partner_id", "UHUGEINT"),
 )
 # Attributes that describe the event rather than the person.
-EVENT_ONLY_ATTRIBUTES: tuple[tuple[str, str], ...] = (
-    ("supersedes", "BIGINT"),
-    ("name_digest", "VARCHAR"),
-)
+EVENT_ONLY_ATTRIBUTES: tuple[tuple[str, str], ...] = (("supersedes", "BIGINT"),)
 ATTRIBUTES = STATE_ATTRIBUTES + EVENT_ONLY_ATTRIBUTES
 STATE_NAMES = tuple(name for name, _ in STATE_ATTRIBUTES)
 ATTRIBUTE_NAMES = tuple(name for name, _ in ATTRIBUTES)
@@ -51,13 +49,17 @@ EVENT_HEAD: tuple[tuple[str, str], ...] = (
     ("event_id", "BIGINT"),
     ("batch_id", "BIGINT"),
     ("event_type", "VARCHAR"),
-    ("subject_id", "VARCHAR"),
+    ("subject_id", "UHUGEINT"),
     ("occurred_on", "DATE"),
     ("recorded_at", "TIMESTAMP"),
     ("source", "VARCHAR"),
     ("record_no", "VARCHAR"),
 )
-EVENT_COLUMNS = EVENT_HEAD + ATTRIBUTES + (("content_key", "VARCHAR"), ("hash", "VARCHAR"))
+# Keys are 128-bit integers (the first half of a SHA-256): compact to store, fast to join and group. The event
+# hash keeps all 256 bits, as two halves.
+EVENT_COLUMNS = (
+    EVENT_HEAD + ATTRIBUTES + (("content_key", "UHUGEINT"), ("hash_hi", "UHUGEINT"), ("hash_lo", "UHUGEINT"))
+)
 
 
 def _columns(columns: tuple[tuple[str, str], ...]) -> str:
@@ -90,7 +92,7 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE TABLE IF NOT EXISTS identity (
   event_id BIGINT,
-  subject_id VARCHAR,
+  subject_id UHUGEINT,
   batch_id BIGINT,
   stream_offset BIGINT,
   ciphertext BLOB
@@ -109,14 +111,15 @@ CREATE TABLE IF NOT EXISTS findings (
   finding_id BIGINT,
   batch_id BIGINT,
   kind VARCHAR,
-  subject_id VARCHAR,
+  subject_id UHUGEINT,
   event_id BIGINT,
   occurred_on DATE,
   detail VARCHAR,
   found_at TIMESTAMP
 );
+CREATE TABLE IF NOT EXISTS multi_event_subjects (subject_id UHUGEINT);
 CREATE TABLE IF NOT EXISTS spells (
-  subject_id VARCHAR,
+  subject_id UHUGEINT,
   valid_from DATE,
   valid_to DATE,
   event_id BIGINT,

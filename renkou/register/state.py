@@ -2,9 +2,10 @@
 
 The fold: among a person's events known at ``known_at`` (recorded_at <= known_at) that no known correction
 supersedes, ordered by (occurred_on, event_id), each attribute takes its last non-null value; the state on a date D
-is the fold of the events with occurred_on <= D. ``spells`` indexes the fold as known now (one row per stretch of
-constant state, valid_from <= D < valid_to); :func:`rebuild_spells` refreshes it for the persons a batch touched and
-:func:`spells_drift` proves it equals a fresh fold.
+is the fold of the events with occurred_on <= D. The fold as known now is indexed: a person with one event is in
+that event's state from its date on; for persons with several events ``spells`` holds one row per stretch of
+constant state (valid_from <= D < valid_to). :func:`rebuild_spells` refreshes it for the persons a batch touched and
+:func:`spells_drift` proves the index equals a fresh fold.
 """
 
 from __future__ import annotations
@@ -36,39 +37,55 @@ def _live_events_sql(known_at: datetime | None = None, subjects_table: str | Non
     )
 
 
-def rebuild_spells(engine: Engine, batch_id: int, *, fresh_subjects_only: bool) -> None:
-    """Refresh the spells of the persons that batch ``batch_id`` touched."""
-    if fresh_subjects_only:
-        # Every person in the batch is new and appears once: the fold of one event is the event itself.
-        columns = ", ".join(STATE_NAMES)
-        engine.execute(
-            f"INSERT INTO spells SELECT subject_id, occurred_on, DATE '{OPEN_END}', event_id, {columns} "
-            f"FROM events WHERE batch_id = {int(batch_id)}"
+def rebuild_spells(engine: Engine, batch_id: int, *, register_was_empty: bool) -> None:
+    """Refresh the spells of the persons of batch ``batch_id`` who now have more than one event."""
+    batch = int(batch_id)
+    repeated_here = f"SELECT subject_id FROM events WHERE batch_id = {batch} GROUP BY subject_id HAVING count(*) > 1"
+    if register_was_empty:
+        touched = repeated_here
+    else:
+        touched = (
+            f"{repeated_here} UNION SELECT DISTINCT b.subject_id FROM events b SEMI JOIN events p "
+            f"ON p.subject_id = b.subject_id AND p.batch_id < {batch} WHERE b.batch_id = {batch}"
         )
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE rk_touched AS {touched}")
+    if not engine.scalar("SELECT count(*) FROM rk_touched"):
+        engine.execute("DROP TABLE rk_touched")
         return
     engine.execute(
-        f"CREATE OR REPLACE TEMP TABLE rk_touched AS SELECT DISTINCT subject_id FROM events "
-        f"WHERE batch_id = {int(batch_id)}"
+        "INSERT INTO multi_event_subjects SELECT t.subject_id FROM rk_touched t ANTI JOIN multi_event_subjects m "
+        "ON m.subject_id = t.subject_id"
     )
     engine.execute("DELETE FROM spells WHERE subject_id IN (SELECT subject_id FROM rk_touched)")
     engine.execute(f"INSERT INTO spells {_fold_sql(_live_events_sql(subjects_table='rk_touched'))}")
     engine.execute("DROP TABLE rk_touched")
 
 
+def _indexed_sql() -> str:
+    """Every state row as the index holds it: single-event persons from their event, the others from spells."""
+    columns = ", ".join(STATE_NAMES)
+    return (
+        f"SELECT e.subject_id, e.occurred_on AS valid_from, DATE '{OPEN_END}' AS valid_to, e.event_id, {columns} "
+        f"FROM events e ANTI JOIN multi_event_subjects m ON m.subject_id = e.subject_id "
+        f"UNION ALL SELECT subject_id, valid_from, valid_to, event_id, {columns} FROM spells"
+    )
+
+
 def spells_drift(engine: Engine) -> int:
-    """Number of spell rows that differ from a fresh fold of the whole log (0 when the index is sound)."""
+    """Number of state rows that differ between the index and a fresh fold of the whole log (0 when sound)."""
     fresh = _fold_sql(_live_events_sql())
     columns = "subject_id, valid_from, valid_to, event_id, " + ", ".join(STATE_NAMES)
+    indexed = _indexed_sql()
     return int(
         engine.scalar(
-            f"SELECT count(*) FROM ((SELECT {columns} FROM spells EXCEPT ALL SELECT {columns} FROM ({fresh})) "
-            f"UNION ALL (SELECT {columns} FROM ({fresh}) EXCEPT ALL SELECT {columns} FROM spells))"
+            f"SELECT count(*) FROM ((SELECT {columns} FROM ({indexed}) EXCEPT ALL SELECT {columns} FROM ({fresh})) "
+            f"UNION ALL (SELECT {columns} FROM ({fresh}) EXCEPT ALL SELECT {columns} FROM ({indexed})))"
         )
     )
 
 
 def state_sql(on: date, known_at: datetime | None = None) -> str:
     """SQL for every person's state on ``on`` as known at ``known_at`` (default: everything recorded)."""
-    source = "spells" if known_at is None else f"({_fold_sql(_live_events_sql(known_at))})"
+    source = f"({_indexed_sql()})" if known_at is None else f"({_fold_sql(_live_events_sql(known_at))})"
     day = f"DATE '{on.isoformat()}'"
     return f"SELECT * FROM {source} s WHERE s.valid_from <= {day} AND {day} < s.valid_to"

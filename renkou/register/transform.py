@@ -18,9 +18,19 @@ def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
+def first_half(hex_sql: str) -> str:
+    """The first 128 bits of a hex SHA-256 as an unsigned 128-bit integer."""
+    return f"CAST('0x' || substr({hex_sql}, 1, 32) AS UHUGEINT)"
+
+
+def second_half(hex_sql: str) -> str:
+    """The last 128 bits of a hex SHA-256 as an unsigned 128-bit integer."""
+    return f"CAST('0x' || substr({hex_sql}, 33, 32) AS UHUGEINT)"
+
+
 def keyed(secret_sql: str, value_sql: str) -> str:
-    """SQL for the keyed hash of an ID number: SHA-256 of the register's secret followed by the number."""
-    return f"CASE WHEN {value_sql} IS NULL THEN NULL ELSE sha256({secret_sql} || {value_sql}) END"
+    """SQL for the subject key of an ID number: the first 128 bits of SHA-256(register secret || number)."""
+    return f"CASE WHEN {value_sql} IS NULL THEN NULL ELSE {first_half(f'sha256({secret_sql} || {value_sql})')} END"
 
 
 def events_select(feed: Feed, checked: str, secret_sql: str, city_prefix: str) -> str:
@@ -90,9 +100,6 @@ def events_select(feed: Feed, checked: str, secret_sql: str, city_prefix: str) -
         "father_id": keyed(secret_sql, col("father_id")),
         "partner_id": keyed(secret_sql, col("partner_id")),
         "supersedes": "supersedes",
-        "name_digest": (
-            f"CASE WHEN {col('name')} IS NULL THEN NULL ELSE sha256({secret_sql} || 'name' || {col('name')}) END"
-        ),
     }
     assert tuple(expressions) == ATTRIBUTE_NAMES, "every attribute needs an expression, in schema order"
     attributes = ",\n  ".join(f"{sql} AS {name}" for name, sql in expressions.items())
@@ -104,14 +111,25 @@ def events_select(feed: Feed, checked: str, secret_sql: str, city_prefix: str) -
 
 def content_expression(source_sql: str) -> str:
     """The canonical content of an event (everything but its position in the log), as one string."""
-    parts = ["event_type", "subject_id", "CAST(occurred_on AS VARCHAR)", source_sql, "coalesce(record_no, '')"]
+    parts = [
+        "event_type",
+        "CAST(subject_id AS VARCHAR)",
+        "CAST(occurred_on AS VARCHAR)",
+        source_sql,
+        "coalesce(record_no, '')",
+    ]
     parts += [f"coalesce(CAST({name} AS VARCHAR), '')" for name in ATTRIBUTE_NAMES]
     return f"concat_ws({US}, {', '.join(parts)})"
 
 
+def content_key_expression(source_sql: str) -> str:
+    """The content key: first 128 bits of the SHA-256 of the canonical content (finds repeated deliveries)."""
+    return first_half(f"sha256({content_expression(source_sql)})")
+
+
 def hash_expression() -> str:
-    """The event hash: its position in the log (id, batch, recording time) and its content key."""
+    """The event's SHA-256 (hex): its position in the log (id, batch, recording time) and its content key."""
     return (
         f"sha256(concat_ws({US}, CAST(event_id AS VARCHAR), CAST(batch_id AS VARCHAR), "
-        f"strftime(recorded_at, '%Y-%m-%dT%H:%M:%S.%f'), content_key))"
+        f"strftime(recorded_at, '%Y-%m-%dT%H:%M:%S.%f'), CAST(content_key AS VARCHAR)))"
     )

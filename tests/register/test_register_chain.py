@@ -58,13 +58,14 @@ def test_edited_attribute_is_found(loaded: Path) -> None:
 
 def test_edited_hash_too_is_found_by_the_chain(loaded: Path) -> None:
     # An attacker who recomputes the event's own hashes still breaks the batch chain.
-    from renkou.register.transform import content_expression, hash_expression
+    from renkou.register.transform import content_key_expression, first_half, hash_expression, second_half
 
     tamper(
         loaded,
         "UPDATE events SET hukou_region = '330102' WHERE event_id = 2",
-        f"UPDATE events SET content_key = sha256({content_expression('source')}) WHERE event_id = 2",
-        f"UPDATE events SET hash = {hash_expression()} WHERE event_id = 2",
+        f"UPDATE events SET content_key = {content_key_expression('source')} WHERE event_id = 2",
+        f"UPDATE events SET hash_hi = {first_half(hash_expression())}, hash_lo = {second_half(hash_expression())} "
+        "WHERE event_id = 2",
     )
     ok, first = verify(loaded)
     assert not ok
@@ -81,6 +82,12 @@ def test_inserted_event_is_found(loaded: Path) -> None:
     tamper(loaded, "INSERT INTO events SELECT * REPLACE (99 AS event_id) FROM events WHERE event_id = 1")
     ok, _ = verify(loaded)
     assert not ok
+
+
+def test_altered_identity_is_found(loaded: Path) -> None:
+    tamper(loaded, "UPDATE identity SET ciphertext = ciphertext || '\\x00'::BLOB WHERE event_id = 4")
+    ok, first = verify(loaded)
+    assert not ok and first == 4  # the first event of batch 2, whose chain no longer holds
 
 
 def test_reordered_events_are_found(loaded: Path) -> None:

@@ -63,6 +63,8 @@ class DuckDBEngine:
                 return
 
     def register_arrow(self, name: str, table: pa.Table) -> None:
+        # A name registered before keeps pointing at its old table unless it is dropped first.
+        self.connection.unregister(name)
         self.connection.register(name, table)
 
     @contextmanager
