@@ -1,4 +1,4 @@
-"""Commands of the statistics part: ``renkou lifetable`` (and, later, ``renkou stats``).
+"""Commands of the statistics part: ``renkou lifetable`` and ``renkou stats``.
 
 Each command is a thin shell: parse options, call the pure code through the ``*_io`` modules, print a summary on
 stdout and warnings on stderr. Heavy imports (NumPy) stay inside the command functions so ``renkou --help`` is fast.
@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from renkou.errors import UserError
 
 LIFETABLE_HELP = (
     "由死亡人数和暴露人年（或死亡率）编制生命表。\n\n"
@@ -85,6 +88,81 @@ def lifetable_command(
     )
 
 
+STATS_HELP = (
+    "本市及各区的人口指标：户籍、常住和流动人口。\n\n"
+    "Population indicators for the city and every district: registered, resident and floating population. The "
+    "year is the twelve months ending on --as-of; rates are on the mean of the populations at its start and end. "
+    "--explain prints the unit, definition and population of every indicator."
+)
+
+
+def _parse_as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(
+            f"--as-of 的日期“{text}”无效，应为 YYYY-MM-DD", f"--as-of: invalid date '{text}', expected YYYY-MM-DD"
+        ) from None
+
+
+def _parse_known_at(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(
+            f"--known-at 的时间“{text}”无效，应为 ISO 格式（如 2021-03-01T00:00）",
+            f"--known-at: invalid time '{text}', expected ISO format (e.g. 2021-03-01T00:00)",
+        ) from None
+
+
+def stats_command(
+    db: Annotated[Path | None, typer.Option("--db", help="登记库数据库文件 / register database file (DuckDB)")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 / as-of date YYYY-MM-DD")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象 / print one JSON object")] = False,
+    district: Annotated[
+        str | None, typer.Option("--district", help="只统计一个区县（代码或名称） / one district only (code or name)")
+    ] = None,
+    known_at: Annotated[
+        str | None,
+        typer.Option("--known-at", help="按该时刻已登记的信息统计（重现已发布的数字） / as known at this time (ISO)"),
+    ] = None,
+    min_deaths: Annotated[
+        float,
+        typer.Option("--min-deaths", help="生命表死亡人数少于此数时给出警告 / warn when a life table has fewer deaths"),
+    ] = 20,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="列出各指标的单位、定义和口径 / print every indicator's definition")
+    ] = False,
+) -> None:
+    """本市及各区的人口指标 / population indicators for the city and every district."""
+    if explain:
+        from renkou.stats.stats_text import explain_text
+
+        print(explain_text())
+        return
+    if db is None or as_of is None:
+        raise UserError("需要 --db 和 --as-of（或 --explain）", "--db and --as-of are required (or --explain)")
+    from renkou.register.store import Register
+    from renkou.stats.compute import StatsRequest, compute_stats
+
+    day = _parse_as_of(as_of)
+    known = _parse_known_at(known_at)
+    register = Register.open(db, read_only=True)
+    try:
+        result = compute_stats(register, StatsRequest(day, district=district, known_at=known, min_deaths=min_deaths))
+    finally:
+        register.close()
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    from renkou.stats.stats_text import print_tables
+
+    print_tables(result)
+
+
 def register(app: typer.Typer) -> None:
     """Add the statistics commands to the ``renkou`` app."""
     app.command("lifetable", help=LIFETABLE_HELP)(lifetable_command)
+    app.command("stats", help=STATS_HELP)(stats_command)

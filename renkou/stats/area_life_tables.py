@@ -1,0 +1,114 @@
+"""Period life tables of the year for each area and sex, from deaths and mean population by single year of age.
+
+Pure NumPy over count arrays; the tables themselves come from :func:`renkou.stats.lifetable.life_table_from_deaths`
+(a0 by Andreev-Kingkade, 4a1 by Coale-Demeny, other groups n/2, the open group 1/m). Exposure (person-years) by age
+is the mean of the population of that age at the start and the end of the year. A district's table is abridged
+(0, 1-4, 5-9, ..., 85+) since single years would be mostly empty; a table that cannot be built (an age group without
+population, an open group without deaths) is reported with the life-table module's reason instead of a number, and
+a table with few deaths carries its warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from renkou.stats.indicators import OPEN_AGE
+from renkou.stats.lifetable import DEFAULT_MIN_DEATHS, LifeTable, LifeTableInputError, life_table_from_deaths
+from renkou.stats.lifetable_ages import abridge_counts, single_year_ages
+
+FloatArray = np.ndarray
+ABRIDGED_OPEN_AGE = 85
+SEX_CODES = ("F", "M", "T")
+
+
+@dataclass
+class AreaLifeTable:
+    """The outcome for one area and sex: a table, or the reason there is none; warnings either way."""
+
+    table: LifeTable | None
+    reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    deaths: float = 0.0
+
+    def ex(self, age: int) -> float | None:
+        """Life expectancy at ``age`` (a group start: 0, 1, 5, ..., 60, ...), None without a table."""
+        if self.table is None:
+            return None
+        value = float(self.table.ex_at(age))
+        return value if np.isfinite(value) else None
+
+    def probability_dying_before(self, age: int) -> float | None:
+        """``1 - l(age) / l0``: the probability of dying before ``age`` (5 for the under-five rate)."""
+        if self.table is None:
+            return None
+        index = int(np.flatnonzero(np.isclose(self.table.ages, age))[0])
+        return float(1 - self.table.lx[index] / self.table.lx[0])
+
+
+def life_table_inputs(
+    deaths_by_age: FloatArray, start_by_age: FloatArray, end_by_age: FloatArray, *, abridged: bool = True
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """(ages, intervals, deaths, exposure) of one table from single-year counts 0..100+ (length ``OPEN_AGE + 1``).
+
+    Exposure is the mean of the start and end populations. Abridged: 0, 1-4, 5-9, ..., 85+.
+    """
+    ages, intervals = single_year_ages(OPEN_AGE)
+    exposure = (np.asarray(start_by_age, dtype=np.float64) + np.asarray(end_by_age, dtype=np.float64)) / 2
+    deaths = np.asarray(deaths_by_age, dtype=np.float64)
+    if not abridged:
+        return ages, intervals, deaths, exposure
+    new_ages, new_intervals, grouped_deaths = abridge_counts(ages, intervals, deaths, ABRIDGED_OPEN_AGE)
+    _, _, grouped_exposure = abridge_counts(ages, intervals, exposure, ABRIDGED_OPEN_AGE)
+    return new_ages, new_intervals, grouped_deaths, grouped_exposure
+
+
+def area_life_table(
+    deaths_by_age: FloatArray,
+    start_by_age: FloatArray,
+    end_by_age: FloatArray,
+    sex: str,
+    *,
+    abridged: bool = True,
+    min_deaths: float = DEFAULT_MIN_DEATHS,
+) -> AreaLifeTable:
+    """One period life table from single-year deaths and populations (0..100+), or the reason it cannot be built."""
+    ages, intervals, deaths, exposure = life_table_inputs(deaths_by_age, start_by_age, end_by_age, abridged=abridged)
+    total = float(deaths.sum())
+    if total == 0:
+        return AreaLifeTable(
+            None, "本年无死亡，无法编制生命表 / no deaths in the year, so there is no life table", deaths=total
+        )
+    try:
+        table = life_table_from_deaths(ages, intervals, deaths, exposure, sex=sex, min_deaths=min_deaths)
+    except LifeTableInputError as error:
+        return AreaLifeTable(None, f"无法编制生命表：{error.zh} / no life table: {error.en}", deaths=total)
+    return AreaLifeTable(table, None, list(table.warnings), deaths=total)
+
+
+def block_life_tables(
+    deaths: FloatArray,
+    population_start: FloatArray,
+    population_end: FloatArray,
+    *,
+    abridged: bool = True,
+    min_deaths: float = DEFAULT_MIN_DEATHS,
+) -> list[dict[str, AreaLifeTable]]:
+    """Life tables of every area (first axis) for females, males and both sexes ("F", "M", "T").
+
+    The arrays are ``[areas, 3 sexes (F, M, unknown), ages 0..100+ and unknown]``; persons and deaths of unknown
+    age are left out, those of unknown sex count in the both-sexes table only.
+    """
+    known = slice(0, OPEN_AGE + 1)
+    result: list[dict[str, AreaLifeTable]] = []
+    for area in range(deaths.shape[0]):
+        tables: dict[str, AreaLifeTable] = {}
+        for index, code in enumerate(SEX_CODES):
+            if code == "T":
+                d, p0, p1 = (a[area, :, known].sum(axis=0) for a in (deaths, population_start, population_end))
+            else:
+                d, p0, p1 = (a[area, index, known] for a in (deaths, population_start, population_end))
+            tables[code] = area_life_table(d, p0, p1, code, abridged=abridged, min_deaths=min_deaths)
+        result.append(tables)
+    return result
