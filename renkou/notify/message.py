@@ -131,3 +131,9 @@ class Message:
     last_error: str | None
     sent_at: datetime | None
     provider_id: str | None
+    round_start: int = 0  # attempts made before the last re-queue of a dead letter
+
+    @property
+    def round_attempts(self) -> int:
+        """Attempts since the message was (re-)queued: what the retry budget counts."""
+        return self.attempts - self.round_start

@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS messages (
   created_at TEXT NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'dead')),
   attempts INTEGER NOT NULL DEFAULT 0,
+  round_start INTEGER NOT NULL DEFAULT 0,
   next_attempt_at TEXT NOT NULL,
   lease_until TEXT,
   last_error TEXT,
@@ -61,7 +62,7 @@ CREATE TABLE IF NOT EXISTS attempts (
 
 _COLUMNS = (
     "id, topic, channel, recipient, subject, body, reference, dedupe_key, status, attempts, created_at, "
-    "next_attempt_at, last_error, sent_at, provider_id"
+    "next_attempt_at, last_error, sent_at, provider_id, round_start"
 )
 
 
@@ -97,6 +98,7 @@ def _message(row: Sequence[object]) -> Message:
         last_error=None if row[12] is None else str(row[12]),
         sent_at=_parse(None if row[13] is None else str(row[13])),
         provider_id=None if row[14] is None else str(row[14]),
+        round_start=int(row[15]),  # type: ignore[call-overload]
     )
 
 
@@ -222,17 +224,17 @@ class Outbox:
         with self._write() as db:
             # A run that died mid-send left its lease; the attempt is lost, and the last one makes a dead letter.
             expired = db.execute(
-                f"SELECT id, attempts FROM messages WHERE status = 'sending' AND lease_until <= ? "
+                f"SELECT id, attempts, round_start FROM messages WHERE status = 'sending' AND lease_until <= ? "
                 f"AND channel IN ({marks})",
                 (stamp, *wanted),
             ).fetchall()
-            for message_id, attempts in expired:
+            for message_id, attempts, round_start in expired:
                 db.execute(
                     "UPDATE attempts SET outcome = 'lost', finished_at = ?, detail = ? "
                     "WHERE message_id = ? AND attempt = ? AND outcome IS NULL",
                     (stamp, "delivery run ended without an outcome (lease expired)", message_id, attempts),
                 )
-                if policy.exhausted(attempts):
+                if policy.exhausted(attempts - round_start):
                     db.execute(
                         "UPDATE messages SET status = 'dead', lease_until = NULL, last_error = ? WHERE id = ?",
                         ("delivery run lost during the last attempt (lease expired)", message_id),
@@ -283,7 +285,7 @@ class Outbox:
         """Schedule the next attempt of a claimed message, or make it a dead letter; returns the new status."""
         policy = policy or RetryPolicy()
         stamp = _stamp(now)
-        dead = error.permanent or policy.exhausted(message.attempts)
+        dead = error.permanent or policy.exhausted(message.round_attempts)
         with self._write() as db:
             db.execute(
                 "UPDATE attempts SET outcome = ?, finished_at = ?, detail = ? WHERE message_id = ? AND attempt = ?",
@@ -296,7 +298,7 @@ class Outbox:
                     (error.detail, message.id),
                 )
                 return MessageStatus.DEAD
-            retry_at = now + policy.delay(message.attempts)
+            retry_at = now + policy.delay(message.round_attempts)
             db.execute(
                 "UPDATE messages SET status = 'pending', lease_until = NULL, last_error = ?, next_attempt_at = ? "
                 "WHERE id = ? AND status = 'sending'",
@@ -305,12 +307,16 @@ class Outbox:
         return MessageStatus.PENDING
 
     def requeue(self, ids: Iterable[int] | None = None, *, now: datetime | None = None) -> int:
-        """Queue dead letters again (all of them when ``ids`` is None), with a fresh attempt count."""
+        """Queue dead letters again (all of them when ``ids`` is None) for a fresh round of attempts.
+
+        The attempt numbers go on (the history of every attempt is kept); the retry budget starts again.
+        """
         stamp = _stamp(now or utc_now())
         with self._write() as db:
             if ids is None:
                 cursor = db.execute(
-                    "UPDATE messages SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE status = 'dead'",
+                    "UPDATE messages SET status = 'pending', round_start = attempts, next_attempt_at = ? "
+                    "WHERE status = 'dead'",
                     (stamp,),
                 )
                 return cursor.rowcount
@@ -325,7 +331,7 @@ class Outbox:
                         f"message {message_id} is {row[0]}; only dead letters can be queued again",
                     )
                 db.execute(
-                    "UPDATE messages SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?",
+                    "UPDATE messages SET status = 'pending', round_start = attempts, next_attempt_at = ? WHERE id = ?",
                     (stamp, int(message_id)),
                 )
                 count += 1

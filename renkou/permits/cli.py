@@ -436,28 +436,23 @@ def _print_list(kind: str, day: date, found: list[dict[str, Any]], as_json: bool
             payload["within_working_days"] = within
         print(json.dumps(payload, ensure_ascii=False))
         return
-    from rich.console import Console
-    from rich.table import Table
-
     title = "待签注 / due for endorsement" if kind == "due" else "逾期未签注（中止）/ overdue (suspended)"
-    console = Console()
+    last = ("剩余天数/days left", "days_left") if kind == "due" else ("逾期天数/days overdue", "days_overdue")
+    columns = [
+        ("身份号码/ID", "id"),
+        ("证号/permit", "permit_no"),
+        ("年度/year", "year"),
+        ("签注期始/opens", "window_opens"),
+        ("截止/due", "due"),
+        last,
+    ]
     for code, group in grouped.items():
-        table = Table(title=f"{title} — {code} {group['name']}（{group['count']}）")
-        last = ("剩余天数 days left", "days_left") if kind == "due" else ("逾期天数 days overdue", "days_overdue")
-        columns = [
-            ("身份号码 ID", "id"),
-            ("证号 permit", "permit_no"),
-            ("签注期始 opens", "window_opens"),
-            ("截止 due", "due"),
-            last,
-        ]
-        for heading, _ in columns:
-            table.add_column(heading)
+        print(f"{title} — {code} {group['name']}（{group['count']}）")
+        print("\t".join(heading for heading, _ in columns))
         permits = group["permits"]
         assert isinstance(permits, list)
         for row in permits:
-            table.add_row(*(str(row.get(key, "")) for _, key in columns))
-        console.print(table)
+            print("\t".join(str(row.get(key, "")) for _, key in columns))
     print(f"合计 / total: {len(found)}")
 
 

@@ -78,13 +78,14 @@ class Entitlements:
 
 def load_table(path: Path | None = None, *, _seen: tuple[Path, ...] = ()) -> EntitlementTable:
     """Read a table (default: the national one), resolving ``include`` relative to the file; keys must be unique."""
-    file = (path or DEFAULT_TABLE).resolve()
-    if file in _seen:
+    file = path or DEFAULT_TABLE
+    resolved = file.resolve()
+    if resolved in _seen:
         raise UserError(f"文件 {file}：include 形成循环", f"{file}: include forms a cycle", code="file")
     parsed = validate(_TableFile, read_yaml(file), file)
     services: list[Service] = []
     if parsed.include:
-        services.extend(load_table(file.parent / parsed.include, _seen=(*_seen, file)).services)
+        services.extend(load_table(file.parent / parsed.include, _seen=(*_seen, resolved)).services)
     seen = {service.key for service in services}
     for index, service in enumerate(parsed.services):
         if service.key in seen:

@@ -49,13 +49,12 @@ def reference(events: list[PermitEvent], checkpoints: list[date]) -> dict[date, 
     found: dict[date, tuple[Status, date | None, int]] = {}
     day = min([*by_day, *checkpoints])
     while day <= max(checkpoints):
-        if status is Status.VALID and anchor is not None:
-            if day > _last_day(_anniversary(anchor, endorsed_years + 1)):
-                status = Status.SUSPENDED
+        if status is Status.VALID and anchor is not None and day > _last_day(_anniversary(anchor, endorsed_years + 1)):
+            status = Status.SUSPENDED
         for event in by_day.get(day, []):
-            if event.kind is EventKind.ISSUED and status not in (Status.VALID, Status.SUSPENDED):
-                status, anchor, endorsed_years = Status.VALID, day, 0
-            elif event.kind is EventKind.ENDORSED and status is Status.SUSPENDED:
+            if (event.kind is EventKind.ISSUED and status not in (Status.VALID, Status.SUSPENDED)) or (
+                event.kind is EventKind.ENDORSED and status is Status.SUSPENDED
+            ):
                 status, anchor, endorsed_years = Status.VALID, day, 0
             elif event.kind is EventKind.ENDORSED and status is Status.VALID and anchor is not None:
                 if day >= _month_before(_anniversary(anchor, endorsed_years + 1)):
