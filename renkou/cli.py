@@ -35,6 +35,8 @@ PART_CLIS: list[str] = [
     "renkou.stats.cli",
     "renkou.projection.cli",
     "renkou.points.cli",
+    "renkou.permits.cli",
+    "renkou.notify.cli",
 ]
 
 
