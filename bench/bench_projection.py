@@ -38,15 +38,17 @@ DETERMINISTIC_BAR = 0.050
 STOCHASTIC_BAR = 3.0
 
 
-def timed(function: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """Median and best wall time of ``repeats`` calls (after one warm-up call)."""
+def timed(function: Callable[[], object], repeats: int) -> tuple[float, float, float]:
+    """Median and best wall time, and median CPU time of this process (all its threads), of ``repeats`` calls after
+    one warm-up call. CPU time shows the work done even when other jobs share the machine."""
     function()
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         function()
         times.append(time.perf_counter() - started)
-    return statistics.median(times), min(times)
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(times), min(times), statistics.median(cpu)
 
 
 def machine() -> str:
@@ -91,9 +93,11 @@ def main() -> None:
         f"{regions} regions x 2 sexes x {len(scenario.ages)} ages x {steps} years x {len(scenario.variants)} variants"
     )
 
-    engine_median, engine_best = timed(inputs.run, repeats=20)
-    compile_median, _ = timed(lambda: compile_scenario(scenario), repeats=5)
-    stochastic_median, stochastic_best = timed(lambda: run_stochastic(scenario, settings, city="3301"), repeats=3)
+    engine_median, engine_best, _ = timed(inputs.run, repeats=20)
+    compile_median, _, _ = timed(lambda: compile_scenario(scenario), repeats=5)
+    stochastic_median, stochastic_best, stochastic_cpu = timed(
+        lambda: run_stochastic(scenario, settings, city="3301"), repeats=3
+    )
     lines = [
         f"deterministic engine, {shape}: median {engine_median * 1000:.1f} ms (best {engine_best * 1000:.1f} ms; "
         f"bar {DETERMINISTIC_BAR * 1000:.0f} ms)",
@@ -101,7 +105,9 @@ def main() -> None:
         f"median {compile_median * 1000:.1f} ms",
         f"engine + compile: {(engine_median + compile_median) * 1000:.1f} ms",
         f"stochastic, {trajectories} trajectories x {regions} regions x {steps} years, every output summarised: "
-        f"median {stochastic_median:.2f} s (best {stochastic_best:.2f} s; bar {STOCHASTIC_BAR:.0f} s)",
+        f"median {stochastic_median:.2f} s (best {stochastic_best:.2f} s; CPU {stochastic_cpu:.2f} s over two threads; "
+        f"bar {STOCHASTIC_BAR:.0f} s)",
+        f"load average while measuring: {os.getloadavg()[0]:.2f}",
     ]
     for line in lines:
         print(line)

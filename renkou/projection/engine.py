@@ -15,6 +15,9 @@ section 6.3 and Box 6.2:
 - births over a step: ``n * sum_x asfr_x * (W_x(start) + W_x(end)) / 2``, W the women including the start
   half-migrants, split into girls and boys by the sex ratio at birth (boys per girl).
 
+Arithmetic is in double precision unless every input is single precision (the stochastic mode's choice: half the
+memory traffic, and a relative error near 1e-6 is far inside its intervals).
+
 Deaths are counted per cohort as entrants minus survivors and indexed by the age group the cohort reaches at the end
 of the step (group 0: deaths among the step's births), so that for every step
 ``population(t+n) = population(t) + births - deaths + net migrants`` holds.
@@ -24,12 +27,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-FloatArray = NDArray[np.float64]
+FloatArray = NDArray[np.floating[Any]]  # double precision, or single for stochastic runs
 Timing = Literal["half", "end"]
 TIMINGS: tuple[Timing, ...] = ("half", "end")
 FEMALE, MALE = 0, 1
@@ -85,10 +88,10 @@ def survival_ratios(nLx: FloatArray, radix: FloatArray, n: int) -> tuple[FloatAr
     ``s[..., x]`` moves group x into x+1 and the last entry, ``L_open / (L_prev + L_open)``, also applies to the open
     group. An infinite ``L_open`` gives 1 (no deaths at the oldest ages).
     """
-    nLx = np.asarray(nLx, dtype=np.float64)
-    radix = np.asarray(radix, dtype=np.float64)
+    nLx = np.asarray(nLx)
+    radix = np.asarray(radix)
     s0 = nLx[..., 0] / (n * radix)
-    s = np.empty((*nLx.shape[:-1], nLx.shape[-1] - 1))
+    s = np.empty((*nLx.shape[:-1], nLx.shape[-1] - 1), dtype=np.result_type(nLx, radix, np.float32))
     np.divide(nLx[..., 1:-1], nLx[..., :-2], out=s[..., :-1])
     last_closed, last = nLx[..., -2], nLx[..., -1]
     with np.errstate(invalid="ignore"):
@@ -102,12 +105,13 @@ def project_step(population: FloatArray, rates: StepRates, n: int, timing: Timin
     Fertility in the first age group is not modelled: women born during the step cannot give birth in it
     (``asfr[..., 0]`` is expected to be zero; the file layer rejects anything else).
     """
-    asfr = np.asarray(rates.asfr, dtype=np.float64)
-    nLx = np.asarray(rates.nLx, dtype=np.float64)
-    radix = np.asarray(rates.radix, dtype=np.float64)
-    srb = np.asarray(rates.sex_ratio_at_birth, dtype=np.float64)
-    migrants = np.asarray(rates.net_migrants, dtype=np.float64)
-    population = np.asarray(population, dtype=np.float64)
+    arrays = [
+        np.asarray(value)
+        for value in (population, rates.asfr, rates.nLx, rates.radix, rates.sex_ratio_at_birth, rates.net_migrants)
+    ]
+    # Double precision unless every input is single precision (the stochastic mode's choice, for speed).
+    dtype = np.result_type(*arrays, np.float32)
+    population, asfr, nLx, radix, srb, migrants = (a.astype(dtype, copy=False) for a in arrays)
     ages = population.shape[-1]
     # Rates may carry leading axes the base lacks (e.g. variants over one base): broadcast everything once.
     shape = np.broadcast_shapes(
@@ -129,7 +133,7 @@ def project_step(population: FloatArray, rates: StepRates, n: int, timing: Timin
         end_migrants = migrants
         start = np.array(population)
     # Cohorts already alive: group x moves to x+1; the last closed group and the open group both end in the open one.
-    survivors = np.empty(shape)
+    survivors = np.empty(shape, dtype=dtype)
     survivors[..., 0] = 0.0  # the step's births come later; women aged 0 at the end are the end migrants only
     np.multiply(start[..., :-1], s, out=survivors[..., 1:])
     open_survivors = start[..., -1] * s[..., -1]
@@ -147,7 +151,7 @@ def project_step(population: FloatArray, rates: StepRates, n: int, timing: Timin
     survivors[..., 0] = births * s0
 
     # Deaths per cohort, entrants minus survivors, by the age group reached at the end of the step.
-    deaths = np.empty(shape)
+    deaths = np.empty(shape, dtype=dtype)
     deaths[..., 0] = births - survivors[..., 0]
     np.subtract(start[..., :-1], survivors[..., 1:], out=deaths[..., 1:])
     # The open group's entrants are both of its source groups (summed as its survivors were, so no deaths is 0).
@@ -172,7 +176,7 @@ def iterate_steps(
     """Yield the result of each step in turn; ``rates`` is one :class:`StepRates` per step or a function of the
     step index (so large stochastic runs can build each step's rates on demand and summarise as they go)."""
     rates_at = rates if callable(rates) else rates.__getitem__
-    population = np.asarray(base, dtype=np.float64)
+    population = np.asarray(base)
     for step in range(steps):
         result = project_step(population, rates_at(step), n, timing)
         population = result.population
@@ -189,7 +193,7 @@ def project(
     """Project ``base (..., 2, A)`` over ``steps`` steps of ``n`` years and keep every output (time on axis -3 for
     age-sex arrays, -2 for births)."""
     results = list(iterate_steps(base, rates, steps, n, timing))
-    base = np.asarray(base, dtype=np.float64)
+    base = np.asarray(base)
     shape = results[0].population.shape if results else base.shape
     populations = [np.broadcast_to(base, shape), *(r.population for r in results)]
     return Projection(
