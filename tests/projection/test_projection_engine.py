@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pytest
 from numpy.typing import NDArray
@@ -82,7 +84,7 @@ def random_inputs(seed: int, n: int, ages: int, steps: int, series: int) -> dict
     }
 
 
-def engine_projection(data: dict[str, Array], n: int, steps: int, timing: Timing) -> FloatArray:
+def engine_projection(data: Mapping[str, FloatArray], n: int, steps: int, timing: Timing) -> FloatArray:
     def rates(t: int) -> StepRates:
         return StepRates(
             asfr=data["asfr"][:, t],
