@@ -10,7 +10,7 @@ a table with few deaths carries its warning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -87,28 +87,87 @@ def area_life_table(
     return AreaLifeTable(table, None, list(table.warnings), deaths=total)
 
 
+def _abridge(counts: FloatArray) -> FloatArray:
+    """Sum single-year counts (last axis 0..100+) into 0, 1-4, 5-9, ..., 85+ (vectorised over leading axes)."""
+    starts = [0, 1, *range(5, ABRIDGED_OPEN_AGE + 1, 5)]
+    return np.asarray(np.add.reduceat(counts, starts, axis=-1), dtype=np.float64)
+
+
+def _few_deaths(total: float, min_deaths: float) -> str:
+    return (
+        f"死亡人数合计仅 {total:g} 人（少于 {min_deaths:g} 人），生命表指标受偶然波动影响大 / only {total:g} deaths "
+        f"in total (fewer than {min_deaths:g}): the life-table figures are dominated by chance"
+    )
+
+
+def _capped(table: LifeTable) -> list[str]:
+    """Warnings for closed age groups whose qx was capped at 1 (nobody survives them)."""
+    closed = table.qx[:-1]
+    return [
+        f"年龄 {table.ages[i]:g} 的死亡率过高，qx 截为 1，此后无人存活 / age {table.ages[i]:g}: the death rate is so "
+        "high that qx is capped at 1 and nobody survives beyond it"
+        for i in np.flatnonzero(closed >= 1)
+    ]
+
+
 def block_life_tables(
     deaths: FloatArray,
     population_start: FloatArray,
     population_end: FloatArray,
+    rows: list[int] | None = None,
     *,
-    abridged: bool = True,
     min_deaths: float = DEFAULT_MIN_DEATHS,
 ) -> list[dict[str, AreaLifeTable]]:
-    """Life tables of every area (first axis) for females, males and both sexes ("F", "M", "T").
+    """Abridged life tables of the listed areas (first axis; all when None) for "F", "M" and both sexes "T".
 
     The arrays are ``[areas, 3 sexes (F, M, unknown), ages 0..100+ and unknown]``; persons and deaths of unknown
-    age are left out, those of unknown sex count in the both-sexes table only.
+    age are left out, those of unknown sex count in the both-sexes table only. The tables that can be built are
+    computed together as one stack; for the others the life-table module says why.
     """
+    selected = list(range(deaths.shape[0])) if rows is None else rows
     known = slice(0, OPEN_AGE + 1)
+
+    def by_sex(array: FloatArray) -> FloatArray:
+        part = array[selected][:, :, known]
+        return np.stack([part[:, 0], part[:, 1], part.sum(axis=1)], axis=1)  # [areas, F/M/T, ages]
+
+    grouped_deaths = _abridge(by_sex(deaths))
+    exposure = _abridge((by_sex(population_start) + by_sex(population_end)) / 2)
+    sexes = np.broadcast_to(np.array(SEX_CODES), grouped_deaths.shape[:2])
+    totals = grouped_deaths.sum(axis=-1)
+    buildable = (exposure > 0).all(axis=-1) & (grouped_deaths[..., -1] > 0)
+    ages = np.array([0, 1, *range(5, ABRIDGED_OPEN_AGE + 1, 5)], dtype=np.float64)
+    intervals = np.diff(ages, append=np.inf)
+    stack = None
+    if buildable.any():
+        stack = life_table_from_deaths(
+            ages, intervals, grouped_deaths[buildable], exposure[buildable], sex=sexes[buildable], min_deaths=0
+        )
+    position = np.cumsum(buildable.reshape(-1)).reshape(buildable.shape) - 1
     result: list[dict[str, AreaLifeTable]] = []
-    for area in range(deaths.shape[0]):
+    for area in range(len(selected)):
         tables: dict[str, AreaLifeTable] = {}
         for index, code in enumerate(SEX_CODES):
-            if code == "T":
-                d, p0, p1 = (a[area, :, known].sum(axis=0) for a in (deaths, population_start, population_end))
+            total = float(totals[area, index])
+            if stack is not None and buildable[area, index]:
+                table = replace(stack.select(int(position[area, index])), warnings=[])
+                warnings = _capped(table) + ([_few_deaths(total, min_deaths)] if total < min_deaths else [])
+                tables[code] = AreaLifeTable(table, None, warnings, deaths=total)
             else:
-                d, p0, p1 = (a[area, index, known] for a in (deaths, population_start, population_end))
-            tables[code] = area_life_table(d, p0, p1, code, abridged=abridged, min_deaths=min_deaths)
+                tables[code] = _unbuildable(grouped_deaths[area, index], exposure[area, index], code, ages, intervals)
         result.append(tables)
     return result
+
+
+def _unbuildable(
+    deaths: FloatArray, exposure: FloatArray, sex: str, ages: FloatArray, intervals: FloatArray
+) -> AreaLifeTable:
+    """The reason a table cannot be built, in the life-table module's words."""
+    total = float(deaths.sum())
+    if total == 0:
+        return AreaLifeTable(None, "本年无死亡，无法编制生命表 / no deaths in the year, so there is no life table")
+    try:
+        life_table_from_deaths(ages, intervals, deaths, exposure, sex=sex)
+    except LifeTableInputError as error:
+        return AreaLifeTable(None, f"无法编制生命表：{error.zh} / no life table: {error.en}", deaths=total)
+    raise AssertionError("a table judged unbuildable was built")  # pragma: no cover - the checks above mirror it

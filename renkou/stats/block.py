@@ -102,11 +102,13 @@ class BlockArrays:
     values: dict[str, np.ndarray]
     asfr: np.ndarray  # [areas, 7 groups]
     women: np.ndarray  # [areas, 7 groups] woman-years
-    life_tables: list[dict[str, AreaLifeTable]]
+    life_tables: dict[int, dict[str, AreaLifeTable]]  # by area row
 
 
-def block_arrays(counts: BlockCounts, *, min_deaths: float = DEFAULT_MIN_DEATHS) -> BlockArrays:
-    """Compute every indicator of the block for all areas at once."""
+def block_arrays(
+    counts: BlockCounts, rows: list[int] | None = None, *, min_deaths: float = DEFAULT_MIN_DEATHS
+) -> BlockArrays:
+    """Compute every indicator of the block for all areas at once (life tables for the listed ``rows`` only)."""
     start, end = counts.population_start, counts.population_end
     population = end.sum(axis=(1, 2))
     population_start = start.sum(axis=(1, 2))
@@ -169,8 +171,9 @@ def block_arrays(counts: BlockCounts, *, min_deaths: float = DEFAULT_MIN_DEATHS)
         "persons_without_household": population - counts.household_members,
         "mean_years_of_schooling_working_age": ind.ratio(counts.schooling_years, counts.schooling_known),
     }
-    tables = block_life_tables(counts.deaths, start, end, min_deaths=min_deaths)
-    return BlockArrays(values, asfr, women, tables)
+    selected = list(range(population.shape[0])) if rows is None else rows
+    tables = block_life_tables(counts.deaths, start, end, selected, min_deaths=min_deaths)
+    return BlockArrays(values, asfr, women, dict(zip(selected, tables, strict=True)))
 
 
 def _fertility_reason(women: np.ndarray) -> Text | None:

@@ -201,7 +201,7 @@ def compute_stats(register: Register, request: StatsRequest) -> dict[str, Any]:
     per_kind = {}
     for kind in BLOCK_KINDS:
         block = counts.blocks[kind]
-        arrays = block_arrays(block, min_deaths=request.min_deaths)
+        arrays = block_arrays(block, all_rows, min_deaths=request.min_deaths)
         per_kind[kind] = dict(zip(all_rows, area_results(block, arrays, covered=covered, rows=all_rows), strict=True))
     provinces = _province_names(counts.floating)
 
@@ -256,7 +256,9 @@ def life_tables(
         row = areas.codes.index(_pick_district(district, areas.codes[1:], areas.names[1:]))
     block = read_counts(engine, _one_area(areas, row), as_of, known_at).blocks[kind]
     if abridged:
-        return block_life_tables(block.deaths, block.population_start, block.population_end, min_deaths=min_deaths)[-1]
+        return block_life_tables(
+            block.deaths, block.population_start, block.population_end, [-1], min_deaths=min_deaths
+        )[0]
     known = slice(0, ind.OPEN_AGE + 1)
     tables = {}
     for index, sex in enumerate(("F", "M", "T")):
