@@ -8,7 +8,7 @@ alive) are decided here, once, from the event type and the city's division prefi
 from __future__ import annotations
 
 from renkou.register.feeds import Feed
-from renkou.register.schema import ATTRIBUTE_NAMES
+from renkou.register.schema import ATTRIBUTE_NAMES, ATTRIBUTES
 
 US = "chr(31)"  # the unit separator cannot occur in validated text, so it delimits the canonical form
 INTRODUCING = ("baseline", "birth", "residence_registered", "hukou_in")
@@ -111,14 +111,18 @@ def events_select(feed: Feed, checked: str, secret_sql: str, city_prefix: str) -
 
 def content_expression(source_sql: str) -> str:
     """The canonical content of an event (everything but its position in the log), as one string."""
+    # 128-bit keys enter as hex: DuckDB's decimal rendering of UHUGEINT is orders of magnitude slower.
     parts = [
         "event_type",
-        "CAST(subject_id AS VARCHAR)",
+        "hex(subject_id)",
         "CAST(occurred_on AS VARCHAR)",
         source_sql,
         "coalesce(record_no, '')",
     ]
-    parts += [f"coalesce(CAST({name} AS VARCHAR), '')" for name in ATTRIBUTE_NAMES]
+    parts += [
+        f"coalesce({'hex' if kind == 'UHUGEINT' else 'CAST'}({name}{'' if kind == 'UHUGEINT' else ' AS VARCHAR'}), '')"
+        for name, kind in ATTRIBUTES
+    ]
     return f"concat_ws({US}, {', '.join(parts)})"
 
 
@@ -131,5 +135,5 @@ def hash_expression() -> str:
     """The event's SHA-256 (hex): its position in the log (id, batch, recording time) and its content key."""
     return (
         f"sha256(concat_ws({US}, CAST(event_id AS VARCHAR), CAST(batch_id AS VARCHAR), "
-        f"strftime(recorded_at, '%Y-%m-%dT%H:%M:%S.%f'), CAST(content_key AS VARCHAR)))"
+        f"strftime(recorded_at, '%Y-%m-%dT%H:%M:%S.%f'), hex(content_key)))"
     )
