@@ -57,7 +57,7 @@ def main() -> None:
     n = args.persons
     n_registered = int(n * 0.68)
     n_floating = n - n_registered
-    born = EPOCH + rng.integers(0, 365 * 100, n).astype("timedelta64[D]")
+    born = EPOCH + rng.integers(0, 365 * 96, n).astype("timedelta64[D]")  # everyone born before the 2015 baseline
     division = np.where(
         np.arange(n) < n_registered, DISTRICTS[rng.integers(0, len(DISTRICTS), n)], ORIGINS[rng.integers(0, 10, n)]
     )
@@ -89,7 +89,10 @@ def main() -> None:
     )
     pcsv.write_csv(baseline, args.out / "hukou_baseline.csv")
     flo = slice(n_registered, n)
-    arrived = np.datetime64("2005-01-01") + rng.integers(0, 365 * 15, n_floating).astype("timedelta64[D]")
+    arrived = np.maximum(
+        np.datetime64("2005-01-01") + rng.integers(0, 365 * 15, n_floating).astype("timedelta64[D]"),
+        born[n_registered:],
+    )
     residence = pa.table(
         {
             "event_type": pa.array(["residence_registered"] * n_floating),
