@@ -29,7 +29,6 @@ app = typer.Typer(
 # Parts that contribute commands. Each module exposes ``register(app: typer.Typer) -> None``.
 PART_CLIS: list[str] = [
     "renkou.register.cli",
-    "renkou.register.cli",
     "renkou.disclosure.cli",
     "renkou.ids.cli",
     "renkou.stats.cli",
@@ -37,6 +36,8 @@ PART_CLIS: list[str] = [
     "renkou.points.cli",
     "renkou.permits.cli",
     "renkou.notify.cli",
+    "renkou.api.cli",
+    "renkou.demo",
 ]
 
 

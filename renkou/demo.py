@@ -1,0 +1,176 @@
+"""``renkou demo``: the main job end to end on the embedded DuckDB.
+
+Synthetic city -> department files -> ingest (validated, quarantined, hash-chained) -> verify -> indicators ->
+(projection, report as those parts land) -> the service with its dashboard. Each step shows progress; the output
+folder holds the files, the register and the documents, so every step can be repeated by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+FEED_ORDER = ("hukou", "health", "residence", "civil", "hrss", "housing")
+AS_OF = date(2020, 12, 31)
+
+
+def department_files(folder: Path) -> list[Path]:
+    """The department files under ``folder`` (not the ground truth), hukou first, each feed in name order."""
+    found = [p for p in folder.rglob("*") if p.is_file() and "truth" not in p.relative_to(folder).parts]
+
+    def order(path: Path) -> tuple[int, str]:
+        feed = next((i for i, name in enumerate(FEED_ORDER) if path.name.startswith(name)), len(FEED_ORDER))
+        return feed, path.name
+
+    return sorted(found, key=order)
+
+
+def _fresh_database(path: Path) -> None:
+    for leftover in (path, Path(f"{path}.wal"), Path(f"{path}.key")):
+        leftover.unlink(missing_ok=True)
+
+
+def demo_command(
+    scale: Annotated[
+        float, typer.Option(help="合成城市规模（1 = 杭州 2020 全市）/ synthetic city scale (1 = Hangzhou 2020)")
+    ] = 0.1,
+    out: Annotated[Path, typer.Option(help="输出目录 / output folder")] = Path("demo-output"),
+    seed: Annotated[int, typer.Option(help="随机种子 / random seed")] = 1,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="最后启动服务 / end by serving the dashboard")
+    ] = True,
+    port: Annotated[int, typer.Option(help="服务端口 / port of the service")] = 8000,
+) -> None:
+    """演示：合成城市 → 部门数据 → 入库 → 校验 → 指标 → 服务。
+
+    The main job: synthetic city -> department files -> register -> verify -> indicators -> service.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from renkou.errors import UserError
+    from renkou.register.population import KINDS, population_by
+    from renkou.register.reasons import describe
+    from renkou.register.store import Register
+    from renkou.synth.city import generate
+
+    if scale <= 0 or scale > 1:
+        raise UserError(f"规模应在 0 到 1 之间：{scale}", f"scale must be in (0, 1]: {scale}")
+    console = Console(stderr=True)
+    out.mkdir(parents=True, exist_ok=True)
+    files_dir = out / "files"
+    db = out / "renkou.duckdb"
+
+    started = time.perf_counter()
+    console.rule(f"1. 合成城市 / synthetic city (scale {scale}, seed {seed})")
+    generate(files_dir, scale=scale, seed=seed, force=True)
+    files = department_files(files_dir)
+    console.print(f"   {len(files)} 个部门数据文件 / department files in {files_dir}")
+
+    console.rule("2. 入库 / ingest")
+    _fresh_database(db)
+    register = Register.open(db, city="330100")
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console) as bar:
+        task = bar.add_task("载入 / loading", total=len(files))
+        summaries = []
+        for path in files:
+            bar.update(task, description=f"载入 / loading {path.name}")
+            summaries.extend(register.ingest([path]))
+            bar.advance(task)
+    accepted = sum(s.accepted for s in summaries)
+    quarantined = sum(s.quarantined for s in summaries)
+    duplicates = sum(s.duplicates for s in summaries)
+    reasons: dict[str, int] = {}
+    findings: dict[str, int] = {}
+    for summary in summaries:
+        for code, count in summary.reasons.items():
+            reasons[code] = reasons.get(code, 0) + count
+        for kind, count in summary.findings.items():
+            findings[kind] = findings.get(kind, 0) + count
+    console.print(f"   接收 accepted {accepted:,}   隔离 quarantined {quarantined:,}   重复 duplicates {duplicates:,}")
+    for code, count in sorted(reasons.items(), key=lambda item: -item[1])[:8]:
+        console.print(f"     {count:>8,} × {describe(code)}")
+    if findings:
+        console.print(f"   比对发现 / cross-department findings: {json.dumps(findings, ensure_ascii=False)}")
+
+    console.rule("3. 校验哈希链 / verify the hash chain")
+    result = register.verify(deep=scale <= 0.05)
+    console.print(f"   {result.message}")
+    if not result.ok:
+        raise UserError("哈希链校验失败", "hash chain verification failed")
+
+    console.rule(f"4. 人口 / population on {AS_OF}")
+    table = Table(title=f"{AS_OF} 人口 / population")
+    table.add_column("区县 district")
+    for kind in KINDS:
+        table.add_column(f"{kind}")
+    by_kind = {
+        kind: {
+            row["district"]: row["population"]
+            for row in population_by(register.engine, AS_OF, kind, ("district",)).to_pylist()
+        }
+        for kind in KINDS
+    }
+    districts = sorted(
+        {code for counts in by_kind.values() for code in counts if code and code.startswith(register.city_prefix)}
+    )
+    from renkou.ids import lookup
+
+    for code in districts:
+        division = lookup(code)
+        table.add_row(f"{code} {division.name if division else ''}", *(f"{by_kind[k].get(code, 0):,}" for k in KINDS))
+    table.add_row("全市 city", *(f"{sum(by_kind[k].values()):,}" for k in KINDS))
+    console.print(table)
+
+    console.rule("5. 指标 / indicators")
+    from renkou.stats.compute import StatsRequest, compute_stats
+
+    stats = compute_stats(register, StatsRequest(as_of=AS_OF))
+    (out / "stats-2020.json").write_text(json.dumps(stats, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    city = stats["city"]
+    for kind in ("registered", "resident"):
+        block = city[kind]
+        shown = {
+            key: block.get(key)
+            for key in (
+                "population",
+                "crude_birth_rate",
+                "natural_increase_rate",
+                "total_fertility_rate",
+                "sex_ratio_at_birth",
+                "life_expectancy_at_birth",
+                "share_60_plus",
+                "urbanization_rate",
+            )
+        }
+        console.print(f"   {kind}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in shown.items()))
+    console.print(f"   全部指标 / all indicators: {out / 'stats-2020.json'}")
+    register.close()
+    console.print(f"完成 / done in {time.perf_counter() - started:.0f} s; register: {db}")
+
+    if serve:
+        console.rule("6. 服务 / service")
+        console.print(
+            f"   仪表盘 / dashboard: http://127.0.0.1:{port}/   首位管理员 / first admin: "
+            f".venv/bin/renkou admin create-admin --db {db} --username admin"
+        )
+        from renkou.api.cli import serve_command
+
+        serve_command(db=db, host="127.0.0.1", port=port, secure_cookies=False)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``renkou demo`` to the CLI."""
+    app.command("demo")(demo_command)
