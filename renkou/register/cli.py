@@ -177,6 +177,7 @@ def quarantine_command(
 
     List quarantined rows with their reasons (ID numbers masked).
     """
+    from renkou.register.export import inert
     from renkou.register.reasons import describe
     from renkou.register.store import Register
 
@@ -190,7 +191,7 @@ def quarantine_command(
     finally:
         register.close()
     for batch_id, file_name, line, column, value, reason in rows:
-        print(f"{batch_id}\t{file_name}:{line}\t{column or '-'}\t{value or ''}\t{describe(reason)}")
+        print(f"{batch_id}\t{file_name}:{line}\t{column or '-'}\t{inert(value) or ''}\t{describe(reason)}")
 
 
 def findings_command(
