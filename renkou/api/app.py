@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from renkou import __version__
@@ -105,6 +106,20 @@ def create_app(service: Service, *, warm: bool = False) -> FastAPI:
     _add_pages(app)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    """Every endpoint of the app, whether added directly or through included routers (FastAPI keeps an included
+    router as one node whose ``original_router`` holds its routes)."""
+    found: list[APIRoute] = []
+    pending: list[Any] = list(app.routes)
+    while pending:
+        route = pending.pop(0)
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif getattr(route, "original_router", None) is not None:
+            pending.extend(route.original_router.routes)
+    return found
 
 
 def _add_error_handlers(app: FastAPI) -> None:

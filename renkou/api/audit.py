@@ -157,8 +157,10 @@ def verify_audit(engine: Engine, *, batch_size: int = 50_000) -> AuditVerifyResu
             elif chain_hash(previous, canonical(*row[:11])) != row[12]:
                 problem = "内容与哈希不符（条目被修改）/ content does not match its hash (entry altered)"
             if problem:
+                # Name the first position that is wrong (for a missing entry, the number that is missing).
+                at = min(seq, expected_seq)
                 return AuditVerifyResult(
-                    False, expected_seq - 1, previous, f"审计日志第 {seq} 条：{problem} / audit entry {seq}", seq
+                    False, expected_seq - 1, previous, f"审计日志第 {at} 条：{problem} / audit entry {at}", at
                 )
             previous = str(row[12])
             expected_seq += 1

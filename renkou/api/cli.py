@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -95,11 +96,21 @@ def serve_command(
     config = uvicorn.Config(app, host=host, port=port, log_level="info", workers=1)
     server = uvicorn.Server(config)
     logging.getLogger("uvicorn.access").addFilter(MaskIds())
+    # Uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the signal; turn SIGTERM into the same
+    # KeyboardInterrupt as Ctrl-C so that the database is closed and the setup file removed either way.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.run()
+    except KeyboardInterrupt:
+        pass
     finally:
         service.close()
         setup_path(db).unlink(missing_ok=True)
+    print("服务已停止 / server stopped", file=sys.stderr)
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _read_password(from_stdin: bool) -> str:

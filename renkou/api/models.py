@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def as_utc(moment: datetime) -> datetime:
+    """The database keeps UTC times without a zone; the API states the zone (RFC 3339 needs it)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class StrictModel(BaseModel):
@@ -54,7 +62,7 @@ class LoginResponse(BaseModel):
 
     token: str
     csrf_token: str
-    expires_at: datetime
+    expires_at: UtcDateTime
     user: Me
 
 
@@ -104,8 +112,8 @@ class UserOut(BaseModel):
     disabled: bool
     locked: bool
     failed_logins: int
-    created_at: datetime
-    password_changed_at: datetime | None
+    created_at: UtcDateTime
+    password_changed_at: UtcDateTime | None
 
 
 class TokenCreate(StrictModel):
@@ -121,7 +129,7 @@ class TokenIssued(BaseModel):
 
     token_id: int
     token: str
-    expires_at: datetime
+    expires_at: UtcDateTime
 
 
 class TokenOut(BaseModel):
@@ -130,9 +138,9 @@ class TokenOut(BaseModel):
     token_id: int
     name: str
     username: str
-    created_at: datetime
-    expires_at: datetime
-    last_used: datetime | None
+    created_at: UtcDateTime
+    expires_at: UtcDateTime
+    last_used: UtcDateTime | None
     revoked: bool
 
 
@@ -203,7 +211,7 @@ class EventOut(BaseModel):
     event_type: str
     event_type_name: str
     occurred_on: date
-    recorded_at: datetime
+    recorded_at: UtcDateTime
     source: str
     record_no: str | None
     superseded: bool
@@ -226,7 +234,7 @@ class BatchOut(BaseModel):
 
     batch_id: int
     file_name: str | None
-    recorded_at: datetime
+    recorded_at: UtcDateTime
     rows: int
     accepted: int
     quarantined: int
@@ -258,7 +266,7 @@ class AuditEntryOut(BaseModel):
     """One audit entry."""
 
     seq: int
-    logged_at: datetime
+    logged_at: UtcDateTime
     actor: str | None
     role: str | None
     action: str
