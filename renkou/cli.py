@@ -38,6 +38,7 @@ PART_CLIS: list[str] = [
     "renkou.notify.cli",
     "renkou.api.cli",
     "renkou.demo",
+    "renkou.synth.cli",
 ]
 
 
