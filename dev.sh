@@ -22,13 +22,31 @@ setup() {
   fi
 }
 
-setup_browser() {
-  # Browser tests drive Debian's Chromium; install it when missing (we run as root on CI machines).
-  if [ ! -x /usr/bin/chromium ]; then
-    echo "安装 Chromium / installing Debian's chromium ..." >&2
+apt_install() {
+  # Debian packages the project needs (CJK fonts for reports and pages, Chromium for browser tests).
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "安装系统软件包 / installing Debian packages: ${missing[*]} ..." >&2
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >&2
+  fi
+}
+
+setup_frontend() {
+  # Front-end packages come from the npm registry and are built into static files here, never fetched by browsers.
+  if [ -f frontend/package.json ]; then
+    local stamp
+    stamp="frontend/node_modules/.setup-$(cat frontend/package.json frontend/package-lock.json 2>/dev/null | sha256sum | cut -c1-16)"
+    if [ ! -f "$stamp" ]; then
+      echo "安装前端依赖 / installing front-end packages ..." >&2
+      npm ci --prefix frontend --no-audit --no-fund >&2
+      touch "$stamp"
+    fi
+    .venv/bin/python scripts/build_frontend.py >&2
   fi
 }
 
@@ -36,11 +54,15 @@ cmd="${1:-}"
 shift || true
 case "$cmd" in
   demo)
+    apt_install fonts-noto-cjk
     setup
+    setup_frontend
     exec .venv/bin/renkou demo "$@"
     ;;
   test)
+    apt_install fonts-noto-cjk chromium
     setup
+    setup_frontend
     .venv/bin/ruff check renkou tests bench scripts
     .venv/bin/ruff format --check renkou tests bench scripts
     .venv/bin/mypy
