@@ -531,7 +531,8 @@ def remind_command(
             file=sys.stderr,
         )
     by_subject = {keys[number]: contact for number, contact in book.by_number.items()}
-    run = endorsement_reminders(entries, by_subject, day, permit_rules.endorsement, calendar)
+    # A reminder is only sent while the window is open, so the holders due today are the candidates.
+    run = endorsement_reminders(lists.due(entries, day, day), by_subject, day, permit_rules.endorsement, calendar)
     with Outbox.open(outbox) as box:
         results = box.enqueue_many(run.notifications)
     created = sum(1 for result in results if result.created)

@@ -109,7 +109,7 @@ def endorsement_window(anchor: date, number: int, rules: EndorsementRules, calen
     anniversary = add_years(anchor, number)
     opens = add_months(anniversary, -rules.window_months)
     due = roll_forward(anniversary, calendar) if rules.roll_to_working_day else anniversary
-    return EndorsementWindow(anchor, number, anniversary, opens, due, _provisional(calendar, due))
+    return EndorsementWindow(anchor, number, anniversary, opens, due, not calendar.covers(due.year))
 
 
 def reminder_date(window: EndorsementWindow, rules: EndorsementRules, calendar: Calendar) -> date:

@@ -68,13 +68,53 @@ class PermitEvent:
     seq: int = 0
 
 
+_ENDED = {
+    "permit_cancelled": Text("居住证注销", "permit cancelled"),
+    "residence_left": Text("居住登记注销（离开本市），居住证失效", "left the city: the permit ends"),
+    "death": Text("持证人死亡，居住证失效", "holder died: the permit ends"),
+}
+
+
 @dataclass(frozen=True)
 class Step:
-    """A line of a permit's history, for the clerk and the holder."""
+    """A line of a permit's history, for the clerk and the holder (the text is built only when read)."""
 
     on: date
     kind: str  # issued | replaced | endorsed | endorsed_late | endorsement_ignored | suspended | ended
-    text: Text
+    permit_no: str | None = None
+    window: EndorsementWindow | None = None  # the window the step concerns
+    cause: str | None = None  # for "ended": the event type; for "endorsement_ignored": "early" or "no_permit"
+
+    @property
+    def text(self) -> Text:
+        """The step in Chinese and English."""
+        w = self.window
+        if self.kind == "issued":
+            return Text(f"签发，证号 {self.permit_no}", f"issued, no. {self.permit_no}")
+        if self.kind == "replaced":
+            return Text(f"换领/补领，证号 {self.permit_no}", f"replaced, no. {self.permit_no}")
+        if self.kind == "endorsed" and w is not None:
+            return Text(
+                f"第{w.number}年签注（期限 {w.opens}—{w.due}）",
+                f"endorsed for year {w.number} (window {w.opens}..{w.due})",
+            )
+        if self.kind == "endorsed_late":
+            return Text(
+                "补办签注，使用功能恢复；居住年限自本日起重新连续计算",
+                "late endorsement: the permit is restored and the residence years count again from today",
+            )
+        if self.kind == "suspended" and w is not None:
+            return Text(
+                f"未在 {w.opens}—{w.due} 期间签注，居住证使用功能中止",
+                f"not endorsed within {w.opens}..{w.due}: the permit is suspended",
+            )
+        if self.kind == "endorsement_ignored" and w is not None:
+            return Text(
+                f"签注早于签注期（{w.opens} 起），不计", f"endorsement before its window (opens {w.opens}): not counted"
+            )
+        if self.kind == "endorsement_ignored":
+            return Text("无有效居住证，该签注不计", "no live permit: this endorsement does not count")
+        return _ENDED.get(self.cause or "", Text(self.kind, self.kind))
 
 
 @dataclass(frozen=True)
@@ -127,10 +167,15 @@ class _Fold:
         self.ended_on: date | None = None
         self.endorsements = 0
         self.history: list[Step] = []
+        self._window: EndorsementWindow | None = None
 
     def window(self) -> EndorsementWindow:
+        """The window of the endorsement expected next (computed once per anchor and year)."""
         assert self.anchor is not None
-        return endorsement_window(self.anchor, self.number + 1, self.rules, self.calendar)
+        cached = self._window
+        if cached is None or cached.anchor != self.anchor or cached.number != self.number + 1:
+            cached = self._window = endorsement_window(self.anchor, self.number + 1, self.rules, self.calendar)
+        return cached
 
     def lapse_before(self, day: date) -> None:
         """Suspend a valid permit whose current window closed before ``day``."""
@@ -140,16 +185,7 @@ class _Fold:
         if window.due < day:
             self.status = Status.SUSPENDED
             self.suspended_since = window.due + timedelta(days=1)
-            self.history.append(
-                Step(
-                    self.suspended_since,
-                    "suspended",
-                    Text(
-                        f"未在 {window.opens}—{window.due} 期间签注，居住证使用功能中止",
-                        f"not endorsed within {window.opens}..{window.due}: the permit is suspended",
-                    ),
-                )
-            )
+            self.history.append(Step(self.suspended_since, "suspended", self.permit_no, window))
 
     def apply(self, event: PermitEvent) -> None:
         self.lapse_before(event.on)
@@ -163,9 +199,7 @@ class _Fold:
     def _issue(self, event: PermitEvent) -> None:
         if self.status in (Status.VALID, Status.SUSPENDED):
             self.permit_no = event.permit_no or self.permit_no
-            self.history.append(
-                Step(event.on, "replaced", Text(f"换领/补领，证号 {self.permit_no}", f"replaced, no. {self.permit_no}"))
-            )
+            self.history.append(Step(event.on, "replaced", self.permit_no))
             return
         self.status = Status.VALID
         self.permit_no = event.permit_no
@@ -173,19 +207,11 @@ class _Fold:
         self.number = 0
         self.suspended_since = self.ended_on = None
         self.endorsements = 0
-        self.history.append(
-            Step(event.on, "issued", Text(f"签发，证号 {event.permit_no}", f"issued, no. {event.permit_no}"))
-        )
+        self.history.append(Step(event.on, "issued", event.permit_no))
 
     def _endorse(self, event: PermitEvent) -> None:
         if self.status in (Status.NONE, Status.CANCELLED):
-            self.history.append(
-                Step(
-                    event.on,
-                    "endorsement_ignored",
-                    Text("无有效居住证，该签注不计", "no live permit: this endorsement does not count"),
-                )
-            )
+            self.history.append(Step(event.on, "endorsement_ignored", event.permit_no, cause="no_permit"))
             return
         window = self.window()
         if self.status is Status.SUSPENDED:
@@ -194,54 +220,22 @@ class _Fold:
             self.number = 0
             self.suspended_since = None
             self.endorsements += 1
-            self.history.append(
-                Step(
-                    event.on,
-                    "endorsed_late",
-                    Text(
-                        "补办签注，使用功能恢复；居住年限自本日起重新连续计算",
-                        "late endorsement: the permit is restored and the residence years count again from today",
-                    ),
-                )
-            )
+            self.history.append(Step(event.on, "endorsed_late", self.permit_no, window))
             return
         if event.on < window.opens:
-            self.history.append(
-                Step(
-                    event.on,
-                    "endorsement_ignored",
-                    Text(
-                        f"签注早于签注期（{window.opens} 起），不计",
-                        f"endorsement before its window (opens {window.opens}): not counted",
-                    ),
-                )
-            )
+            self.history.append(Step(event.on, "endorsement_ignored", self.permit_no, window, cause="early"))
             return
         self.number += 1
         self.endorsements += 1
-        self.history.append(
-            Step(
-                event.on,
-                "endorsed",
-                Text(
-                    f"第{window.number}年签注（期限 {window.opens}—{window.due}）",
-                    f"endorsed for year {window.number} (window {window.opens}..{window.due})",
-                ),
-            )
-        )
+        self.history.append(Step(event.on, "endorsed", self.permit_no, window))
 
     def _end(self, event: PermitEvent) -> None:
         if self.status not in (Status.VALID, Status.SUSPENDED):
             return
-        why = {
-            EventKind.CANCELLED: Text("居住证注销", "permit cancelled"),
-            EventKind.LEFT: Text("居住登记注销（离开本市），居住证失效", "left the city: the permit ends"),
-            EventKind.DIED: Text("持证人死亡，居住证失效", "holder died: the permit ends"),
-        }[event.kind]
         self.status = Status.CANCELLED
         self.ended_on = event.on
         self.suspended_since = None
-        self.history.append(Step(event.on, "ended", why))
+        self.history.append(Step(event.on, "ended", self.permit_no, cause=event.kind.value))
 
     def state(self, on: date) -> PermitState:
         self.lapse_before(on)

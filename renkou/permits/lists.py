@@ -3,18 +3,26 @@
 *Due*: valid permits whose endorsement window is open on the list date, or opens within the next N working days
 (so a district office can plan). *Overdue*: permits suspended because the window closed without an endorsement; they
 stay on the list until a late endorsement restores them or the permit is cancelled. A holder belongs to the
-district of residence on the list date. The selection is pure; :func:`collect` reads the register.
+district of residence on the list date.
+
+Every holder's permit is folded at once (:mod:`renkou.permits.fold_arrays`); the selection is a mask over those
+arrays, and only the chosen holders become :class:`Entry` objects with a :class:`PermitState`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
 from renkou.permits import records
-from renkou.permits.deadlines import Calendar
-from renkou.permits.lifecycle import PermitState, Status, permit_state
+from renkou.permits.deadlines import Calendar, EndorsementWindow
+from renkou.permits.fold_arrays import NO_DAY, STATUS_CODES, STATUS_OF_CODE, Folded, day_number, fold_all
+from renkou.permits.fold_arrays import from_day_number as _day
+from renkou.permits.lifecycle import PermitState, Status
 from renkou.permits.rules import PermitRules
 from renkou.register.store import Register
 
@@ -29,22 +37,62 @@ class Entry:
     identity_event: int  # a register event of the holder (its identity row gives the masked ID)
 
 
-def due(entries: Iterable[Entry], on: date, horizon: date) -> list[Entry]:
-    """Valid permits whose window is open on ``on`` or opens by ``horizon``, by district then last day."""
-    chosen = [
-        entry
-        for entry in entries
-        if entry.state.status is Status.VALID
-        and entry.state.window is not None
-        and entry.state.window.opens <= horizon
-        and on <= entry.state.window.due
-    ]
-    return sorted(chosen, key=_order)
+@dataclass
+class Holdings:
+    """Every holder's permit on one date, folded as arrays."""
 
+    on: date
+    subjects: pa.Array
+    districts: pa.Array
+    permit_nos: pa.Array  # of each event; a holder's current number is at ``folded.permit_event``
+    identity_events: npt.NDArray[np.int64]
+    folded: Folded
 
-def overdue(entries: Iterable[Entry]) -> list[Entry]:
-    """Suspended permits (window closed without endorsement), by district then the missed last day."""
-    return sorted((entry for entry in entries if entry.state.status is Status.SUSPENDED), key=_order)
+    def __len__(self) -> int:
+        return len(self.subjects)
+
+    def entry(self, index: int) -> Entry:
+        """The holder ``index`` as an entry with its permit state (no history)."""
+        f = self.folded
+        status = STATUS_OF_CODE[int(f.status[index])]
+
+        def day(values: npt.NDArray[np.int64]) -> date | None:
+            value = int(values[index])
+            return None if value == NO_DAY else _day(value)
+
+        window = None
+        if status in (Status.VALID, Status.SUSPENDED):
+            anchor = day(f.anchor)
+            assert anchor is not None
+            window = EndorsementWindow(
+                anchor,
+                int(f.number[index]) + 1,
+                _day(int(f.anniversary[index])),
+                _day(int(f.opens[index])),
+                _day(int(f.due[index])),
+                bool(f.provisional[index]),
+            )
+        position = int(f.permit_event[index])
+        state = PermitState(
+            on=self.on,
+            status=status,
+            permit_no=self.permit_nos[position].as_py() if position >= 0 else None,
+            issued_on=day(f.issued_on),
+            counting_from=day(f.anchor) if status is not Status.NONE else None,
+            window=window,
+            suspended_since=day(f.suspended_since),
+            ended_on=day(f.ended_on),
+            endorsements=int(f.endorsements[index]),
+        )
+        return Entry(
+            self.subjects[index].as_py(), self.districts[index].as_py(), state, int(self.identity_events[index])
+        )
+
+    def entries(self, mask: npt.NDArray[np.bool_] | None = None) -> list[Entry]:
+        """Entries of the holders selected by ``mask`` (all when None), by district, last day, permit number."""
+        chosen = np.flatnonzero(mask) if mask is not None else np.arange(len(self))
+        found = [self.entry(int(i)) for i in chosen]
+        return sorted(found, key=_order)
 
 
 def _order(entry: Entry) -> tuple[str, date, str]:
@@ -54,17 +102,45 @@ def _order(entry: Entry) -> tuple[str, date, str]:
 
 def collect(
     register: Register, on: date, rules: PermitRules, calendar: Calendar, district: str | None = None
-) -> list[Entry]:
-    """Every holder's permit state on ``on`` (optionally one district)."""
-    return [
-        Entry(
-            holder.subject_id,
-            holder.district,
-            permit_state(holder.events, on, rules.endorsement, calendar),
-            holder.last_event_id,
-        )
-        for holder in records.holders(register, on, district)
-    ]
+) -> Holdings:
+    """Every holder's permit on ``on`` (optionally one district)."""
+    table = records.holder_events(register, on, district)
+    holder = table.column("holder").to_numpy().astype(np.int64)
+    count = int(holder.max()) + 1 if len(holder) else 0
+    firsts = np.flatnonzero(np.r_[True, holder[1:] != holder[:-1]]) if len(holder) else np.array([], np.int64)
+    permit_nos = table.column("permit_no").combine_chunks()
+    folded = fold_all(
+        holder,
+        table.column("kind").to_numpy().astype(np.int8),
+        table.column("day").to_numpy().astype(np.int64),
+        permit_nos.is_valid().to_numpy(zero_copy_only=False),
+        count,
+        on,
+        rules.endorsement,
+        calendar,
+    )
+    take = pa.array(firsts, pa.int64())
+    event_ids = table.column("event_id").to_numpy().astype(np.int64)
+    return Holdings(
+        on,
+        table.column("subject").combine_chunks().take(take),
+        table.column("district").combine_chunks().take(take),
+        permit_nos,
+        np.maximum.reduceat(event_ids, firsts) if count else np.array([], np.int64),
+        folded,
+    )
+
+
+def due(holdings: Holdings, on: date, horizon: date) -> list[Entry]:
+    """Valid permits whose window is open on ``on`` or opens by ``horizon``, by district then last day."""
+    f = holdings.folded
+    mask = (f.status == STATUS_CODES[Status.VALID]) & (f.opens <= day_number(horizon)) & (day_number(on) <= f.due)
+    return holdings.entries(mask)
+
+
+def overdue(holdings: Holdings) -> list[Entry]:
+    """Suspended permits (window closed without endorsement), by district then the missed last day."""
+    return holdings.entries(holdings.folded.status == STATUS_CODES[Status.SUSPENDED])
 
 
 def rows(register: Register, entries: list[Entry], on: date, calendar: Calendar) -> list[dict[str, object]]:
@@ -96,11 +172,11 @@ def rows(register: Register, entries: list[Entry], on: date, calendar: Calendar)
     return result
 
 
-def _working_days(after: date, through: date, calendar: Calendar) -> int:
+def _working_days(first: date, last: date, calendar: Calendar) -> int:
     """Working days from the list date through the last day, both included (the office can still act today)."""
-    count = int(calendar.is_working_day(after))
-    day = after
-    while day < through:
+    count = int(calendar.is_working_day(first))
+    day = first
+    while day < last:
         day = date.fromordinal(day.toordinal() + 1)
         count += calendar.is_working_day(day)
     return count

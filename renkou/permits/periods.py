@@ -15,6 +15,8 @@ def add_months(day: date, months: int) -> date:
     """The corresponding day ``months`` later (earlier when negative), clamped to the month's last day."""
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
+    if day.day <= 28:  # every month has these days: no clamping (and this is the common, fast case)
+        return date(year, month + 1, day.day)
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
 

@@ -2,7 +2,8 @@
 
 Everything here is read-only. The register keys a person by a keyed hash of the ID number; that key is computed
 inside SQL with the register's own definition (:func:`renkou.register.transform.keyed`), so this module does not
-depend on how the key is stored. Keys that come back to Python are their text form (``CAST(... AS VARCHAR)``).
+depend on how the key is stored. Keys that come back to Python are in hex (``hex(key)``): casting a 128-bit key to
+text, or fetching it as a Python integer, costs about 0.1 ms per value in DuckDB 2.0, ``hex`` almost nothing.
 """
 
 from __future__ import annotations
@@ -58,14 +59,12 @@ def key_sql(register: Register) -> str:
 
 
 def subject_keys(register: Register, numbers: Iterable[str]) -> dict[str, str]:
-    """The register key (text form) of each normalised ID number."""
+    """The register key (hex) of each normalised ID number."""
     wanted = sorted(set(numbers))
     if not wanted:
         return {}
     register.engine.register_arrow("rk_permit_numbers", pa.table({"rk_n": pa.array(wanted, pa.string())}))
-    rows = register.engine.rows(
-        f"SELECT rk_n, CAST({keyed(_secret(register), 'rk_n')} AS VARCHAR) FROM rk_permit_numbers"
-    )
+    rows = register.engine.rows(f"SELECT rk_n, hex({keyed(_secret(register), 'rk_n')}) FROM rk_permit_numbers")
     return {str(number): str(key) for number, key in rows}
 
 
@@ -117,52 +116,33 @@ def permit_events(register: Register, person: Person) -> list[PermitEvent]:
     return [_event(*row) for row in rows]
 
 
-@dataclass(frozen=True)
-class Holder:
-    """A person who was issued a permit: key (text), district of residence on the list date, permit events."""
-
-    subject_id: str
-    district: str | None
-    events: tuple[PermitEvent, ...]
-
-    @property
-    def last_event_id(self) -> int:
-        """The register event id of the latest permit event (its identity row gives the masked ID)."""
-        return max(event.seq for event in self.events)
+KIND_SQL = (
+    "CASE e.event_type WHEN 'permit_issued' THEN 0 WHEN 'permit_renewed' THEN 1 WHEN 'permit_cancelled' THEN 2 "
+    "WHEN 'residence_left' THEN 3 WHEN 'death' THEN 4 END"
+)  # the codes of renkou.permits.fold_arrays.KIND_CODES
 
 
-def holders(register: Register, on: date, district: str | None = None) -> list[Holder]:
-    """Every person with a permit issued on or before ``on`` (optionally only those living in ``district``)."""
+def holder_events(register: Register, on: date, district: str | None = None) -> pa.Table:
+    """The permit events up to ``on`` of every person issued a permit by then (optionally living in ``district``).
+
+    Columns: ``holder`` (0, 1, ... per person), ``subject`` (key, hex), ``district`` (residence on ``on``),
+    ``kind`` (event code), ``day`` (days since 1970-01-01), ``permit_no``, ``event_id``; sorted by holder, then date
+    and register order.
+    """
     where = "WHERE s.residence_region = ?" if district else ""
-    table = register.engine.arrow(
+    return register.engine.arrow(
         f"WITH issued AS (SELECT DISTINCT subject_id FROM events WHERE event_type = 'permit_issued' "
         f"AND occurred_on <= ? AND {_LIVE}), "
         f"here AS (SELECT s.subject_id, s.residence_region FROM ({state_sql(on)}) s "
         f"SEMI JOIN issued i ON i.subject_id = s.subject_id {where}) "
-        f"SELECT CAST(e.subject_id AS VARCHAR) AS subject, h.residence_region, e.event_type, e.occurred_on, "
-        f"e.permit_no, e.event_id FROM events e JOIN here h ON h.subject_id = e.subject_id "
+        f"SELECT CAST(dense_rank() OVER (ORDER BY e.subject_id) - 1 AS BIGINT) AS holder, hex(e.subject_id) AS subject, "
+        f"h.residence_region AS district, CAST({KIND_SQL} AS TINYINT) AS kind, "
+        f"CAST(e.occurred_on - DATE '1970-01-01' AS BIGINT) AS day, e.permit_no, e.event_id "
+        f"FROM events e JOIN here h ON h.subject_id = e.subject_id "
         f"WHERE e.event_type IN {_IN_TYPES} AND e.occurred_on <= ? AND e.{_LIVE} "
-        f"ORDER BY subject, e.occurred_on, e.event_id",
+        f"ORDER BY e.subject_id, e.occurred_on, e.event_id",
         [on, *([district] if district else []), on],
     )
-    return _group(table)
-
-
-def _group(table: pa.Table) -> list[Holder]:
-    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
-    found: list[Holder] = []
-    current: str | None = None
-    district: str | None = None
-    events: list[PermitEvent] = []
-    for subject_id, region, event_type, occurred_on, permit_no, event_id in zip(*columns, strict=True):
-        if subject_id != current:
-            if current is not None:
-                found.append(Holder(current, district, tuple(events)))
-            current, district, events = subject_id, region, []
-        events.append(_event(event_type, occurred_on, permit_no, event_id))
-    if current is not None:
-        found.append(Holder(current, district, tuple(events)))
-    return found
 
 
 def masked_ids(register: Register, event_ids: Iterable[int]) -> dict[int, str]:

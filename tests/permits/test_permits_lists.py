@@ -90,12 +90,12 @@ def test_overdue_list_shows_the_suspended(permits: Register) -> None:
 
 def test_district_filter(permits: Register) -> None:
     entries = lists.collect(permits, ON, rules(), calendar(), district="330105")
-    assert sorted(e.state.permit_no or "" for e in entries) == ["P-QIAN", "P-WU", "P-ZHOU"]
+    assert sorted(e.state.permit_no or "" for e in entries.entries()) == ["P-QIAN", "P-WU", "P-ZHOU"]
     assert lists.due(entries, ON, ON) == [] and lists.overdue(entries) == []
 
 
 def test_reminders_start_ten_working_days_before_the_last_day(permits: Register) -> None:
-    entries = lists.collect(permits, ON, rules(), calendar())
+    entries = lists.due(lists.collect(permits, ON, rules(), calendar()), ON, ON)
     keys = records.subject_keys(permits, [PEOPLE["zhao"], PEOPLE["zhou"]])
     contacts = {
         keys[PEOPLE["zhao"]]: Contact(phone="13800138000", email="zhao@example.cn"),
@@ -103,7 +103,7 @@ def test_reminders_start_ten_working_days_before_the_last_day(permits: Register)
     }
     # zhao's last day is Thursday 07-15; ten working days back: 07-14, 13, 12, 09, 08, 07, 06, 05, 02, 01.
     before = endorsement_reminders(
-        lists.collect(permits, date(2021, 6, 30), rules(), calendar()),
+        lists.due(lists.collect(permits, date(2021, 6, 30), rules(), calendar()), date(2021, 6, 30), date(2021, 6, 30)),
         contacts,
         date(2021, 6, 30),
         rules().endorsement,
