@@ -195,9 +195,12 @@ class PermitDesk:
         if before.status is Status.NONE:
             raise UserError(f"{person.masked} 没有居住证，不能签注", f"{person.masked} holds no permit to endorse")
         if before.status is Status.CANCELLED:
+            ended = next((step.text for step in reversed(before.history) if step.kind == "ended"), None)
+            why_zh, why_en = (f"（{ended.zh}）", f" ({ended.en})") if ended else ("", "")
             raise UserError(
-                f"{person.masked} 的居住证已于 {before.ended_on} 注销，不能签注（须重新申领）",
-                f"{person.masked}'s permit was cancelled on {before.ended_on}; it cannot be endorsed (apply again)",
+                f"{person.masked} 的居住证已于 {before.ended_on} 注销{why_zh}，不能签注（须重新申领）",
+                f"{person.masked}'s permit was cancelled on {before.ended_on}{why_en}; it cannot be endorsed "
+                "(apply again)",
                 code="permit_cancelled",
             )
         window = before.window

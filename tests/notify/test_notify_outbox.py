@@ -131,3 +131,25 @@ def test_opening_a_folder_is_a_user_error(tmp_path: Path) -> None:
     (tmp_path / "junk.sqlite").write_bytes(b"this is not a database" * 100)
     with pytest.raises(UserError, match="cannot open the outbox"):
         Outbox.open(tmp_path / "junk.sqlite")
+
+
+def test_two_delivery_runs_never_claim_the_same_message(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "shared.sqlite"
+    with Outbox.open(path) as box:
+        ids = {box.enqueue(Notification("t", Channel.SMS, f"1390013{n:04d}", "x"), now=T0).id for n in range(200)}
+    claimed: list[list[int]] = [[], []]
+
+    def run(slot: int) -> None:
+        with Outbox.open(path) as box:  # a second process would have its own connection like this
+            while batch := box.claim([Channel.SMS], now=T0, limit=7):
+                claimed[slot].extend(m.id for m in batch)
+
+    threads = [threading.Thread(target=run, args=(slot,)) for slot in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not set(claimed[0]) & set(claimed[1])
+    assert set(claimed[0]) | set(claimed[1]) == ids
