@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from renkou import __version__
 from renkou.api import published, sessions, setup
 from renkou.api.errors import ApiError
+from renkou.api.fastpath import PublicFastPath
 from renkou.api.routers import admin, audit_log, auth, feeds, persons, public, stats
 from renkou.api.service import Service
 from renkou.errors import UserError
@@ -104,7 +105,8 @@ def create_app(service: Service, *, warm: bool = False) -> FastAPI:
         app.include_router(module.router)
     _add_error_handlers(app)
     _add_pages(app)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(PublicFastPath, service=service)
+    app.add_middleware(SecurityHeaders)  # added last, so outermost: it also covers the fast path's answers
     return app
 
 

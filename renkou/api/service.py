@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from argon2 import PasswordHasher
 
@@ -26,24 +26,25 @@ from renkou.errors import UserError
 from renkou.register.store import Register
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 ANSWERS_KEPT = 4096  # cached public answers (each a few kilobytes); the oldest go first
 
 
-class AnswerCache:
-    """Ready-made response bodies, bounded in number, dropped when the register changes."""
+class AnswerCache(Generic[T]):
+    """Ready-made answers, bounded in number (the oldest go first), dropped when the register changes."""
 
     def __init__(self, size: int = ANSWERS_KEPT) -> None:
         self.size = size
-        self._items: OrderedDict[Any, bytes] = OrderedDict()
+        self._items: OrderedDict[Any, T] = OrderedDict()
         self._lock = threading.Lock()
         self.generation = 0
 
-    def get(self, key: Any) -> bytes | None:
-        """The cached body, or None."""
+    def get(self, key: Any) -> T | None:
+        """The cached answer, or None."""
         with self._lock:
             return self._items.get(key)
 
-    def put(self, key: Any, body: bytes, generation: int) -> None:
+    def put(self, key: Any, body: T, generation: int) -> None:
         """Keep ``body`` unless the register changed since it was computed (``generation`` is then stale)."""
         with self._lock:
             if generation != self.generation:
@@ -81,7 +82,8 @@ class Service:
         self.generation = 0
         self.cache: dict[Any, Any] = {}
         self.cache_lock = threading.Lock()
-        self.answers = AnswerCache()
+        self.answers: AnswerCache[bytes] = AnswerCache()  # bodies by parsed query (renkou.api.routers.public)
+        self.responses: AnswerCache[Any] = AnswerCache()  # whole responses by raw URL (renkou.api.fastpath)
         with self.database() as engine:
             ensure_schema(engine)
 
@@ -113,6 +115,7 @@ class Service:
             self.generation += 1
             self.cache.clear()
             self.answers.clear(self.generation)
+            self.responses.clear(self.generation)
 
     def close(self) -> None:
         """Release the database."""

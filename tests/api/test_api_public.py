@@ -181,3 +181,36 @@ def test_public_answers_carry_security_headers(env: Env) -> None:
     assert response.headers["cache-control"].startswith("public")
     login = env.client.post("/api/auth/login", json={"username": "nobody", "password": "x"})
     assert login.headers["cache-control"] == "no-store"
+
+
+def test_repeated_query_is_replayed_from_memory_with_the_same_bytes_and_headers(env: Env) -> None:
+    url = "/api/public/population.csv?year=2020&kind=floating&by=district,sex"
+    first = env.client.get(url)
+    key = ("/api/public/population.csv", b"year=2020&kind=floating&by=district,sex", env.clock().date())
+    assert env.service.responses.get(key)
+    second = env.client.get(url)
+    assert second.content == first.content
+    for header in ("content-type", "content-disposition", "content-length", "x-content-type-options", "cache-control"):
+        assert second.headers[header] == first.headers[header]
+    env.service.data_changed()
+    key = ("/api/public/population.csv", b"year=2020&kind=floating&by=district,sex", env.clock().date())
+    assert env.service.responses.get(key) is None
+
+
+def test_replay_still_obeys_the_permission_table(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    from renkou.api.permissions import GRANTS, Action, Role
+
+    url = "/api/public/population?year=2020"
+    assert env.client.get(url).status_code == 200
+    monkeypatch.setitem(GRANTS, Action.PUBLIC_READ, frozenset(GRANTS[Action.PUBLIC_READ] - {Role.PUBLIC}))
+    assert env.client.get(url).status_code == 401  # not replayed: the dependency refuses the anonymous caller
+    assert env.client.get(url, headers=env.headers("analyst1")).status_code == 200
+
+
+def test_errors_are_not_replayed(env: Env) -> None:
+    assert env.client.get("/api/public/population?year=2021").status_code == 404
+    assert env.service.responses.get(("/api/public/population", b"year=2021", env.clock().date())) is None
+    assert env.client.get("/api/public/population").json()["year"] == 2020
+    env.clock.advance(days=214)  # 2022-01-01: the year 2021 is published now, with no change to the register
+    assert env.client.get("/api/public/population?year=2021").status_code == 200
+    assert env.client.get("/api/public/population").json()["year"] == 2021

@@ -146,6 +146,9 @@ async def _answer(
     groups = tuple(part for part in by.split(",") if part)
     if len(set(groups)) != len(groups):
         raise bad_request("bad_by", f"分组维度重复：{by}", f"a dimension repeats in by: {by}")
+    if year is None:  # the latest published year, resolved now so that the cache key names the actual year
+        years = await run_in_threadpool(published.years, service)
+        year = years[-1] if years else None
     key = (year, kind, groups, district, sex, age_group, form)
     cached = service.answers.get(key)
     if cached is not None:
