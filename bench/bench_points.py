@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -88,8 +89,10 @@ def main() -> None:
     out, public = args.workdir / "points-ranking.csv", args.workdir / "points-public.csv"
 
     best: dict[str, float] = {}
+    cpu_best = float("inf")
     for _ in range(args.repeat):
         times = {}
+        cpu_started = time.process_time()
         started = time.perf_counter()
         table = CsvApplicants(applicants).evidence(rules)
         times["read+validate"] = time.perf_counter() - started
@@ -104,6 +107,7 @@ def main() -> None:
         write_csv(public_table(rules, table, scores, ranked), public)
         times["write (masked)"] = time.perf_counter() - mark
         times["total in process"] = time.perf_counter() - started
+        cpu_best = min(cpu_best, time.process_time() - cpu_started)
         for key, value in times.items():
             best[key] = min(best.get(key, float("inf")), value)
 
@@ -111,16 +115,22 @@ def main() -> None:
         sys.executable, "-m", "renkou.cli", "points", "rank", "--rules", "beijing-2016", "--applicants",
         str(applicants), "--out", str(out), "--public", str(public), "--quota", str(args.quota),
     ]  # fmt: skip
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True)
     cli_seconds = time.perf_counter() - started
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cli_cpu = (children_after.ru_utime - children_before.ru_utime) + (
+        children_after.ru_stime - children_before.ru_stime
+    )
 
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"points applicants: {args.n:,} ({size_mb:.0f} MB CSV), quota {args.quota}; best of {args.repeat}")
     print(f"  machine load average (1, 5, 15 min): {load} on {os.cpu_count()} CPUs")
     for key, value in best.items():
         print(f"  {key:<18} {value:7.3f} s")
-    print(f"  {'CLI end to end':<18} {cli_seconds:7.3f} s  (new process, imports included)")
+    print(f"  {'CPU in process':<18} {cpu_best:7.3f} s  (user + system, all threads)")
+    print(f"  {'CLI end to end':<18} {cli_seconds:7.3f} s  (new process, imports included; CPU {cli_cpu:.3f} s)")
     print(f"  eligible {int(scores.eligible.sum()):,}, admitted {int(ranked.admitted.sum()):,}")
     if args.n >= 1_000_000:
         verdict = "meets" if cli_seconds < 5.0 else "MISSES"

@@ -375,8 +375,11 @@ def _ids(cols: _Columns, column: str) -> pa.Array:
     if matrix is not None:
         # All normalised 18-character numbers (the usual case): nothing to trim, and a repeat shows as a repeated
         # integer key (17 digits, then the check character's position in "0123456789X").
-        digits = matrix[:, :17].astype(np.int64) - ord("0")
-        key = digits @ (10 ** np.arange(16, -1, -1, dtype=np.int64))
+        key = np.zeros(len(matrix), dtype=np.int64)
+        for position in range(17):  # column by column: no (n, 17) int64 temporary
+            key *= 10
+            key += matrix[:, position]
+            key -= ord("0")
         check = np.where(matrix[:, 17] == ord("X"), 10, matrix[:, 17].astype(np.int64) - ord("0"))
         keys = np.sort(key * 11 + check)
         if not (keys[1:] == keys[:-1]).any():

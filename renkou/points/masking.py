@@ -48,8 +48,9 @@ def id_bytes(ids: pa.Array) -> np.ndarray | None:
     if not (np.diff(offsets) == 18).all():
         return None
     data = np.frombuffer(ids.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[0] + 18 * count].reshape(count, 18)
-    digits = (data >= ord("0")) & (data <= ord("9"))
-    if not (digits[:, :17].all() and (digits[:, 17] | (data[:, 17] == ord("X"))).all()):
+    # Unsigned bytes wrap below "0", so one comparison checks for a digit.
+    above_nine = (data - np.uint8(ord("0"))) > 9
+    if above_nine[:, :17].any() or (above_nine[:, 17] & (data[:, 17] != ord("X"))).any():
         return None
     return data
 
