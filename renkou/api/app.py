@@ -79,8 +79,9 @@ def warm_published(service: Service) -> None:
             published.table(service, years[-1], kind)
 
 
-def create_app(service: Service, *, warm: bool = False) -> FastAPI:
-    """The application serving ``service``; with ``warm``, published tables are computed in the background."""
+def create_app(service: Service, *, warm: bool = False, pages: bool = True) -> FastAPI:
+    """The application serving ``service``; with ``warm``, published tables are computed in the background; with
+    ``pages``, the web pages of ``renkou.web`` are added when that package is installed."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -104,7 +105,8 @@ def create_app(service: Service, *, warm: bool = False) -> FastAPI:
     for module in (public, auth, admin, persons, feeds, stats, audit_log, setup):
         app.include_router(module.router)
     _add_error_handlers(app)
-    _add_pages(app)
+    if pages:
+        _add_pages(app)
     app.add_middleware(PublicFastPath, service=service)
     app.add_middleware(SecurityHeaders)  # added last, so outermost: it also covers the fast path's answers
     return app

@@ -37,7 +37,7 @@ class PublicFastPath:
             return
         # The day is part of the key: a query without a year means the latest published year, which changes on
         # 1 January even when the register does not.
-        key = (scope["path"], scope["query_string"], self.service.now().date())
+        key = (scope["path"], scope["query_string"], self.service.today())
         cached = self.service.responses.get(key)
         if cached is not None:
             headers, body = cached

@@ -114,18 +114,18 @@ def available_years(engine: Engine, today: date) -> list[int]:
     first = engine.scalar("SELECT min(occurred_on) FROM events")
     if first is None:
         return []
-    last_year = today.year - 1 if today < date(today.year, 12, 31) else today.year
-    return list(range(first.year, last_year + 1))
+    return list(range(first.year, today.year))  # this year's 31 December is today at the earliest: not passed
 
 
 def years(service: Service) -> list[int]:
     """The published years (cached like the tables)."""
-    key = ("years", service.now().date())
+    today = service.today()
+    key = ("years", today)
     with service.cache_lock:
         if key in service.cache:
             return list(service.cache[key])
     with service.database() as engine:
-        found = available_years(engine, service.now().date())
+        found = available_years(engine, today)
     with service.cache_lock:
         service.cache[key] = tuple(found)
     return found

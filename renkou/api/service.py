@@ -12,9 +12,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 
@@ -103,6 +104,10 @@ class Service:
     def now(self) -> datetime:
         """The service's clock (UTC, no zone)."""
         return self.clock()
+
+    def today(self) -> date:
+        """Today's date in the office's time zone (a year has ended when 31 December has passed there)."""
+        return self.clock().replace(tzinfo=UTC).astimezone(ZoneInfo(self.settings.timezone)).date()
 
     def record(self, event: audit.AuditEvent) -> int:
         """Append one audit entry on its own (for events that write nothing else)."""

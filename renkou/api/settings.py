@@ -22,5 +22,6 @@ class ServiceSettings:
     secure_cookies: bool = False  # set when served over HTTPS (behind a TLS-terminating proxy)
     suppression_threshold: int = 10  # no published cell under this many persons
     suppression_min_range: int = 10  # a hidden cell's possible values span at least this many persons
+    timezone: str = "Asia/Shanghai"  # the office's local time: what "today" and "year end" mean
     age_group_width: int = 5
     open_age_group: int = 85  # the last age group: this age and over

@@ -127,6 +127,7 @@ def env(db_path: Path, city: City) -> Iterator[Env]:
     clock = Clock()
     service = Service.open(db_path, FAST, clock)
     make_users(service)
-    with TestClient(create_app(service), client=("203.0.113.7", 50000)) as client:
+    # The API alone: the pages (renkou.web) have their own tests and are built in parallel.
+    with TestClient(create_app(service, pages=False), client=("203.0.113.7", 50000)) as client:
         yield Env(service, client, clock, city)
     service.close()

@@ -8,7 +8,7 @@ import io
 import itertools
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import pytest
@@ -186,14 +186,13 @@ def test_public_answers_carry_security_headers(env: Env) -> None:
 def test_repeated_query_is_replayed_from_memory_with_the_same_bytes_and_headers(env: Env) -> None:
     url = "/api/public/population.csv?year=2020&kind=floating&by=district,sex"
     first = env.client.get(url)
-    key = ("/api/public/population.csv", b"year=2020&kind=floating&by=district,sex", env.clock().date())
+    key = ("/api/public/population.csv", b"year=2020&kind=floating&by=district,sex", env.service.today())
     assert env.service.responses.get(key)
     second = env.client.get(url)
     assert second.content == first.content
     for header in ("content-type", "content-disposition", "content-length", "x-content-type-options", "cache-control"):
         assert second.headers[header] == first.headers[header]
     env.service.data_changed()
-    key = ("/api/public/population.csv", b"year=2020&kind=floating&by=district,sex", env.clock().date())
     assert env.service.responses.get(key) is None
 
 
@@ -209,8 +208,11 @@ def test_replay_still_obeys_the_permission_table(env: Env, monkeypatch: pytest.M
 
 def test_errors_are_not_replayed(env: Env) -> None:
     assert env.client.get("/api/public/population?year=2021").status_code == 404
-    assert env.service.responses.get(("/api/public/population", b"year=2021", env.clock().date())) is None
+    assert env.service.responses.get(("/api/public/population", b"year=2021", env.service.today())) is None
     assert env.client.get("/api/public/population").json()["year"] == 2020
-    env.clock.advance(days=214)  # 2022-01-01: the year 2021 is published now, with no change to the register
+    # 2021-12-31 16:30 UTC is 2022-01-01 00:30 in Hangzhou: the year 2021 has ended there, with the register unchanged.
+    env.clock.now = datetime(2021, 12, 31, 15, 59)
+    assert env.client.get("/api/public/population?year=2021").status_code == 404
+    env.clock.now = datetime(2021, 12, 31, 16, 30)
     assert env.client.get("/api/public/population?year=2021").status_code == 200
     assert env.client.get("/api/public/population").json()["year"] == 2021

@@ -60,7 +60,7 @@ async def person(
     def read() -> dict[str, Any]:
         now = service.now()
         with service.database() as engine:
-            record = persons.find(engine, service.register.keys, number, now.date())
+            record = persons.find(engine, service.register.keys, number, service.today())
             subject = persons.subject_key(engine, service.register.keys, number)
 
             def log(outcome: str, detail: dict[str, Any] | None = None) -> None:
