@@ -15,7 +15,8 @@ from typing import Annotated
 
 import typer
 
-FEED_ORDER = ("hukou", "health", "residence", "civil", "hrss", "housing")
+# Residence registrations before births, so that a floating mother is known when her child's birth is checked.
+FEED_ORDER = ("hukou", "residence", "health", "civil", "hrss", "housing")
 AS_OF = date(2020, 12, 31)
 
 
