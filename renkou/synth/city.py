@@ -249,24 +249,25 @@ def _write_duplicates(files: _Files, feed: str, key: str, table: pa.Table) -> No
 
 
 def _prepare(out: Path, force: bool) -> None:
+    """Make ``out`` ready: refuse anything but our own files there; replace those only with ``force``."""
     if out.exists() and not out.is_dir():
         raise UserError(f"输出位置不是目录：{out}", f"the output is not a directory: {out}")
     if out.exists():
         ours = [
             p
             for p in out.iterdir()
-            if p.suffix.lstrip(".") in set(EXTENSIONS.values()) and p.name.split("_")[0] in EXTENSIONS
+            if p.is_file() and p.suffix.lstrip(".") in set(EXTENSIONS.values()) and p.name.split("_")[0] in EXTENSIONS
         ]
         others = [p for p in out.iterdir() if p not in ours and p.name != "truth"]
+        if others:  # never mix department files with anything else, even with --force
+            raise UserError(
+                f"输出目录 {out} 含有其他文件（如 {others[0].name}）",
+                f"the output directory {out} is not empty: it holds {others[0].name}",
+            )
         if (ours or (out / "truth").exists()) and not force:
             raise UserError(
                 f"输出目录 {out} 已有部门数据文件；请换一个目录或加 --force 覆盖",
                 f"the output directory {out} already holds department files; use another or add --force",
-            )
-        if others and not force:
-            raise UserError(
-                f"输出目录 {out} 不是空目录（如 {others[0].name}）",
-                f"the output directory {out} is not empty ({others[0].name})",
             )
         for path in ours:
             path.unlink()

@@ -70,11 +70,12 @@ def andreev_kingkade_a0(m0: float, sex: str) -> float:
     """
     if sex == "T":
         return (andreev_kingkade_a0(m0, "M") + andreev_kingkade_a0(m0, "F")) / 2
+    # The breakpoints are where the segments meet: (0.29915 - 0.02832) / 3.26021 = 0.08307, etc.
     if sex == "M":
         if m0 < 0.02300:
             return 0.14929 - 1.99545 * m0
         if m0 < 0.08307:
-            return 0.02832 + 3.26201 * m0
+            return 0.02832 + 3.26021 * m0
         return 0.29915
     if m0 < 0.01724:
         return 0.14903 - 2.05527 * m0
