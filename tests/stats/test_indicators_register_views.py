@@ -13,7 +13,8 @@ from indicators_small_city import build_small_city
 
 from renkou.register.store import Register
 from renkou.stats.compute import StatsRequest, compute_stats
-from renkou.stats.counts import AGE_UNKNOWN, make_areas, read_counts
+from renkou.stats.counts import make_areas, read_counts
+from renkou.stats.counts_base import AGE_UNKNOWN
 
 
 @pytest.fixture(scope="module")
