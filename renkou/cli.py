@@ -39,6 +39,7 @@ PART_CLIS: list[str] = [
     "renkou.api.cli",
     "renkou.demo",
     "renkou.synth.cli",
+    "renkou.report.cli",
 ]
 
 

@@ -1,0 +1,52 @@
+"""``renkou report``: the annual population report of one year, in HTML, PDF or Word.
+
+A thin shell: check the options, open the register read-only, call :func:`renkou.report.write_report`, print where
+the file went. Heavy imports (matplotlib, WeasyPrint, python-docx) happen inside the command.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from renkou.errors import UserError
+
+REPORT_HELP = (
+    "编制年度人口报告（人口与发展年度报告 / 人口统计公报）：HTML、PDF 或 Word。\n\n"
+    "Write the annual population report of --year (as of 31 December): main figures and their change, pyramids, "
+    "trends over five years, districts with a map, ageing, fertility and mortality, floating population; "
+    "in Chinese, figures and tables numbered and sourced. HTML is self-contained (inline SVG charts)."
+)
+
+
+def report_command(
+    db: Annotated[Path, typer.Option("--db", help="登记库数据库文件 / register database file (DuckDB)")],
+    year: Annotated[int, typer.Option("--year", help="报告年份（截至当年 12 月 31 日） / report year (as of 31 Dec)")],
+    out: Annotated[Path, typer.Option("--out", help="输出文件 / output file")],
+    fmt: Annotated[str, typer.Option("--format", help="格式 / format: html | pdf | docx")] = "html",
+) -> None:
+    """编制年度人口报告 / write the annual population report."""
+    from renkou.register.store import Register
+    from renkou.report import check_format, write_report
+
+    chosen = check_format(fmt)
+    if out.exists() and out.is_dir():
+        raise UserError(f"--out：{out} 是一个目录，应为文件名", f"--out: {out} is a folder, expected a file name")
+    started = time.perf_counter()
+    register = Register.open(db, read_only=True)
+    try:
+        write_report(register, year, chosen, out)
+    finally:
+        register.close()
+    print(
+        f"已写出 {out}（{year} 年报告，{chosen.upper()}，{time.perf_counter() - started:.1f} 秒） / "
+        f"wrote {out} ({year} report, {chosen}, {time.perf_counter() - started:.1f} s)"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``renkou report`` to the CLI."""
+    app.command("report", help=REPORT_HELP)(report_command)

@@ -1,0 +1,115 @@
+"""Read what the report needs from the register: the indicator sets of the report year and the years before it, and
+population by sex and single age for the pyramids. The only module of the report that queries the register.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
+
+import numpy as np
+
+from renkou.errors import UserError
+from renkou.register.population import Kind
+from renkou.register.store import Register
+
+TREND_YEARS = 5  # the trend section covers the report year and the four before it (e.g. 2016-2020)
+PYRAMID_LAG = 5  # the pyramids are overlaid with the population five years earlier
+PYRAMID_KINDS = ("registered", "resident")
+
+
+@dataclass(frozen=True)
+class Pyramid:
+    """Population by sex and single year of age (0..``len-1``, the last the open group) on a date."""
+
+    on: date
+    female: np.ndarray
+    male: np.ndarray
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report is built from."""
+
+    year: int
+    city_code: str
+    stats: dict[int, dict[str, Any]]  # year -> ``compute_stats`` result as of 31 December (report year included)
+    pyramids: dict[str, tuple[Pyramid, Pyramid]]  # kind -> (31 December of the year, five years earlier or the start)
+    extracted_on: date  # the day the figures were read from the register
+
+    @property
+    def current(self) -> dict[str, Any]:
+        """The indicator set of the report year."""
+        return self.stats[self.year]
+
+    @property
+    def previous(self) -> dict[str, Any] | None:
+        """The indicator set of the year before, when the register covers it."""
+        return self.stats.get(self.year - 1)
+
+
+OPEN_AGE = 100
+
+
+def pyramid_from_rows(rows: list[dict[str, Any]], on: date) -> Pyramid:
+    """Fold (sex, age, population) rows into arrays 0..100+; unknown sex or age is left out (and is rare)."""
+    female = np.zeros(OPEN_AGE + 1, dtype=np.int64)
+    male = np.zeros(OPEN_AGE + 1, dtype=np.int64)
+    for row in rows:
+        age = row["age"]
+        if age is None or age < 0:
+            continue
+        target = {"F": female, "M": male}.get(row["sex"])
+        if target is not None:
+            target[min(int(age), OPEN_AGE)] += int(row["population"])
+    return Pyramid(on, female, male)
+
+
+def _year_end(year: int) -> date:
+    return date(year, 12, 31)
+
+
+def gather(register: Register, year: int, *, today: date | None = None) -> ReportData:
+    """Read the report's figures for ``year`` (as of 31 December) from ``register``.
+
+    Refuses, with a bilingual one-line reason, a year the register cannot answer for: outside its range, without
+    events, or a year that started before the register did (its births and deaths would be incomplete).
+    """
+    from renkou.register.population import population_by
+    from renkou.stats.compute import StatsRequest, compute_stats
+
+    if not 1900 <= year <= 2200:
+        raise UserError(f"--year：年份不合理：{year}", f"--year: not a plausible year: {year}")
+    current = compute_stats(register, StatsRequest(as_of=_year_end(year)))
+    start = date.fromisoformat(current["register"]["start"])
+    if start > _year_end(year - 1):
+        raise UserError(
+            f"--year {year}：登记库始于 {start}，{year} 年不是完整的统计年度（全年出生、死亡不全）；最早可编报告的年份为 "
+            f"{start.year + 1}",
+            f"--year {year}: the register starts on {start}, so {year} is not a whole year (its births and deaths "
+            f"are incomplete); the first year a report can cover is {start.year + 1}",
+        )
+    stats: dict[int, dict[str, Any]] = {year: current}
+    # Earlier years back to the trend window's start, and the year before it for the changes of its first year;
+    # a year ending before the register starts is simply absent.
+    for earlier in range(year - 1, year - TREND_YEARS - 1, -1):
+        if _year_end(earlier) < start:
+            break
+        stats[earlier] = compute_stats(register, StatsRequest(as_of=_year_end(earlier)))
+    # Five years earlier, or the register's first day when it starts later than that.
+    earlier_on = max(_year_end(year - PYRAMID_LAG), start)
+    pyramids: dict[str, tuple[Pyramid, Pyramid]] = {}
+    for kind in PYRAMID_KINDS:
+        pair = [
+            pyramid_from_rows(population_by(register.engine, on, cast(Kind, kind), ("sex", "age")).to_pylist(), on)
+            for on in (_year_end(year), earlier_on)
+        ]
+        pyramids[kind] = (pair[0], pair[1])
+    return ReportData(
+        year=year,
+        city_code=register.city,
+        stats=stats,
+        pyramids=pyramids,
+        extracted_on=today or date.today(),
+    )
