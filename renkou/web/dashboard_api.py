@@ -1,0 +1,241 @@
+"""The dashboard's JSON endpoints (analysts: exact aggregates, never a single person).
+
+Everything is computed from the register the service holds and cached until the register changes
+(:meth:`renkou.api.service.Service.data_changed`): indicator sets per year (:mod:`renkou.stats.compute`), the trend
+over the years, the indicative projection (:mod:`renkou.web.projection_feed`). The pyramid reads the API's own
+``/api/stats/population``. District shapes come from ``renkou.geo`` (another part) when it is installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+
+from renkou.api.context import service_of
+from renkou.api.errors import ApiError, not_found
+from renkou.api.permissions import Action, Principal, requires
+from renkou.api.service import Service
+from renkou.errors import UserError
+from renkou.web import dashboard_data
+
+router = APIRouter(prefix="/web/api", tags=["web 网页"])
+
+Analyst = Annotated[Principal, requires(Action.AGGREGATE_READ)]
+YearParam = Annotated[int | None, Query(ge=1900, le=2200, description="年份（12 月 31 日）/ year (31 December)")]
+T = TypeVar("T")
+
+
+def cached(service: Service, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()`` once per state of the register: kept in the service's cache, which a write empties.
+
+    ``compute`` runs under the database lock; a result computed while the register changed is not kept.
+    """
+    full_key = ("web", *key)
+    with service.cache_lock:
+        if full_key in service.cache:
+            return service.cache[full_key]
+    with service.database():
+        with service.cache_lock:  # another request may have computed it while this one waited for the lock
+            if full_key in service.cache:
+                return service.cache[full_key]
+        generation = service.generation
+        value = compute()
+    with service.cache_lock:
+        if service.generation == generation:
+            service.cache[full_key] = value
+    return value
+
+
+def years(service: Service) -> list[int]:
+    """The years the dashboard can show (:func:`renkou.web.dashboard_data.usable_years`)."""
+
+    def compute() -> list[int]:
+        from renkou.stats.counts import register_range
+
+        engine = service.register.engine
+        today = service.now().date()
+        found = register_range(engine, date(today.year, 12, 31))
+        with_events = [int(row[0]) for row in engine.rows("SELECT DISTINCT year(occurred_on) FROM events")]
+        return dashboard_data.usable_years(found.start, found.last_recorded, today, with_events)
+
+    return cached(service, ("years", service.now().date()), compute)
+
+
+def year_stats(service: Service, year: int) -> dict[str, Any]:
+    """The indicator set on 31 December ``year`` (what ``renkou stats --as-of`` prints)."""
+
+    def compute() -> dict[str, Any]:
+        from renkou.stats.compute import StatsRequest, compute_stats
+
+        return compute_stats(service.register, StatsRequest(as_of=date(year, 12, 31)))
+
+    return cached(service, ("stats", year), compute)
+
+
+def _pick_year(service: Service, year: int | None) -> tuple[int, list[int]]:
+    available = years(service)
+    if not available:
+        raise not_found("登记库中还没有可统计的年份", "the register has no year to show yet")
+    if year is None:
+        return available[-1], available
+    if year not in available:
+        raise not_found(
+            f"{year} 年无法统计（可选：{', '.join(map(str, available))}）",
+            f"no figures for {year} (available: {', '.join(map(str, available))})",
+        )
+    return year, available
+
+
+@router.get("/dashboard/years", summary="可选年份 / years available")
+async def dashboard_years(request: Request, principal: Analyst) -> dict[str, Any]:
+    """仪表盘可显示的年份（年末）。 / The year-ends the dashboard can show."""
+    available = await run_in_threadpool(years, service_of(request))
+    return {"years": available, "default": available[-1] if available else None}
+
+
+@router.get(
+    "/dashboard/overview",
+    responses={404: {"description": "no such year"}},
+    summary="年度概览 / the year's overview",
+)
+async def overview(request: Request, principal: Analyst, year: YearParam = None) -> dict[str, Any]:
+    """当年主要指标及其较上年的变化，各区县人口。 / The year's main figures and change, and every district."""
+    service = service_of(request)
+
+    def build() -> dict[str, Any]:
+        chosen, available = _pick_year(service, year)
+        current = year_stats(service, chosen)
+        previous = year_stats(service, chosen - 1) if chosen - 1 in available else None
+        return {
+            "year": chosen,
+            "as_of": current["as_of"],
+            "previous_year": chosen - 1 if previous else None,
+            "city": {"code": current["city"]["code"], "name": current["city"]["name"]},
+            "cards": dashboard_data.overview_cards(current["city"], previous["city"] if previous else None),
+            "districts": dashboard_data.district_rows(
+                current["districts"], previous["districts"] if previous else None
+            ),
+            "notes": current.get("notes", []),
+        }
+
+    return await run_in_threadpool(build)
+
+
+@router.get("/dashboard/trend", summary="历年趋势 / trend over the years")
+async def trend(request: Request, principal: Analyst) -> dict[str, Any]:
+    """历年年末人口、出生、死亡与出生率、死亡率、自然增长率（全市）。
+
+    Year-end populations, births, deaths and crude rates of the city over the years.
+    """
+    service = service_of(request)
+
+    def build() -> dict[str, Any]:
+        available = years(service)
+        return dashboard_data.trend(available, {y: year_stats(service, y) for y in available})
+
+    return await run_in_threadpool(build)
+
+
+@router.get(
+    "/dashboard/projection",
+    responses={404: {"description": "no such year"}},
+    summary="人口预测扇形图 / projection fan chart",
+)
+async def projection(request: Request, principal: Analyst, year: YearParam = None) -> dict[str, Any]:
+    """以登记库基年数据做的示意性队列要素预测：低、中、高方案与 80%、95% 随机区间（常住人口）。
+
+    Indicative cohort-component projection of the resident population from the register's base year: low, medium
+    and high variants and stochastic 80% and 95% intervals.
+    """
+    service = service_of(request)
+
+    def build() -> dict[str, Any]:
+        from renkou.projection.synthetic import standard_mx
+        from renkou.register.population import population_by
+        from renkou.web import projection_feed
+
+        chosen, _ = _pick_year(service, year)
+        resident = year_stats(service, chosen)["city"]["resident"]
+
+        def compute() -> dict[str, Any]:
+            counts = population_by(service.register.engine, date(chosen, 12, 31), "resident", ("sex", "age"))
+            columns = [counts.column(name).to_pylist() for name in ("sex", "age", "population")]
+            rows = projection_feed.base_rows(zip(*columns, strict=True))
+            try:
+                mapping = projection_feed.scenario_mapping(chosen, resident, standard_mx())
+                found = projection_feed.project(rows, mapping)
+            except projection_feed.NotProjectable as reason:
+                return {"base_year": chosen, "available": False, "reason": {"zh": reason.zh, "en": reason.en}}
+            except UserError as error:  # the projection package refused an input: say which
+                return {"base_year": chosen, "available": False, "reason": {"zh": error.zh, "en": error.en}}
+            return {
+                "base_year": chosen,
+                "available": True,
+                "kind": "resident",
+                **found,
+                "assumptions": {
+                    "tfr": resident["total_fertility_rate"],
+                    "e0_female": resident.get("life_expectancy_at_birth_female"),
+                    "e0_male": resident.get("life_expectancy_at_birth_male"),
+                    "sex_ratio_at_birth": resident["sex_ratio_at_birth"],
+                    "net_migration": resident["net_migration"],
+                    **projection_feed.ASSUMPTIONS,
+                },
+            }
+
+        return cached(service, ("projection", chosen), compute)
+
+    return await run_in_threadpool(build)
+
+
+@router.get(
+    "/geo/districts",
+    dependencies=[requires(Action.PUBLIC_READ)],
+    responses={404: {"description": "district shapes not installed"}},
+    summary="区县边界 GeoJSON / district shapes (GeoJSON)",
+)
+async def districts_geojson(request: Request) -> Any:
+    """本市区县边界（GeoJSON，来自 renkou.geo，附数据来源）。 / The city's district shapes (GeoJSON from renkou.geo)."""
+    service = service_of(request)
+    city = await run_in_threadpool(lambda: _city_code(service))
+    shapes = load_geojson(city)
+    if shapes is None:
+        raise ApiError(
+            404,
+            "geo_unavailable",
+            "没有本市的区县边界数据",
+            "no district shapes for this city",
+        )
+    return shapes
+
+
+def _city_code(service: Service) -> str:
+    with service.database():
+        return service.register.city
+
+
+GEO_SOURCE = {
+    "zh": "区县边界来自 renkou.geo（来源与许可见 renkou/geo/data/SOURCES.md），仅供示意。",
+    "en": "District shapes from renkou.geo (sources and licence in renkou/geo/data/SOURCES.md), for display only.",
+}
+
+
+def load_geojson(city: str) -> Any | None:
+    """``renkou.geo.districts_geojson(city)`` with a ``source`` note, or None when no shapes ship for ``city``."""
+    if importlib.util.find_spec("renkou.geo") is None:
+        return None
+    geo: Any = importlib.import_module("renkou.geo")
+    function = getattr(geo, "districts_geojson", None)
+    if not callable(function):
+        return None
+    try:
+        shapes = function(city)
+    except UserError:  # no shapes for this city
+        return None
+    return {**shapes, "source": GEO_SOURCE}

@@ -1,0 +1,335 @@
+/* The analysts' dashboard. Every figure comes from a JSON endpoint (listed in the page footer):
+   /web/api/dashboard/{years,overview,trend,projection}, /api/stats/population (pyramids), /web/api/geo/districts. */
+"use strict";
+
+document.addEventListener("DOMContentLoaded", function () {
+  const R = window.Renkou;
+  const { T, el } = R;
+  const echarts = window.echarts;
+  const yearSelect = document.getElementById("d-year");
+  const compareSelect = document.getElementById("d-compare");
+  const message = document.getElementById("d-message");
+  const charts = {};
+  const GROUP_WIDTH = 5;
+  const OPEN_AGE = 85;
+  const COLORS = { male: "#1e6bb8", female: "#c0392b", registered: "#8e44ad", resident: "#b71c1c", floating: "#16a085" };
+
+  function chart(id) {
+    if (!echarts) return null;
+    if (!charts[id]) charts[id] = echarts.init(document.getElementById(id), null, { renderer: "canvas" });
+    return charts[id];
+  }
+
+  function loading(id) {
+    const c = chart(id);
+    if (c) c.showLoading({ text: T("loading"), color: "#b71c1c" });
+  }
+
+  function drawn(id, option) {
+    const c = chart(id);
+    if (!c) return;
+    c.hideLoading();
+    c.setOption(Object.assign({ animation: false }, option), true);
+    document.getElementById(id).dataset.drawn = "true";
+  }
+
+  function fail(error) {
+    R.showMessage(message, error.message, "error");
+  }
+
+  /* ---- overview cards ---------------------------------------------------------------------------------------- */
+  function valueText(unit, value) {
+    if (unit === "fraction") return R.percent(value, 1);
+    if (unit === "per_mille") return R.fmt(value, 2);
+    if (unit === "children") return R.fmt(value, 2);
+    if (unit === "years") return R.fmt(value, 1);
+    return R.fmt(value);
+  }
+
+  function changeText(card) {
+    if (card.change === null || card.change === undefined) return "";
+    const sign = card.change > 0 ? "▲ +" : card.change < 0 ? "▼ " : "";
+    let text;
+    if (card.unit === "fraction") text = sign + R.fmt(card.change * 100, 1) + " " + T("pp");
+    else text = sign + valueText(card.unit === "persons" ? "persons" : card.unit, card.change);
+    if (card.relative_change !== null && card.relative_change !== undefined) {
+      text += " (" + (card.relative_change > 0 ? "+" : "") + R.percent(card.relative_change, 1) + ")";
+    }
+    return text;
+  }
+
+  function renderCards(overview) {
+    const box = document.getElementById("cards");
+    box.replaceChildren(
+      ...overview.cards.map((card) =>
+        el(
+          "div",
+          { className: "card", dataset: { indicator: card.block + "." + card.indicator } },
+          el("div", { className: "label" }, T(card.key)),
+          el("div", { className: "value" }, valueText(card.unit, card.value)),
+          el(
+            "div",
+            { className: "delta " + (card.change > 0 ? "up" : card.change < 0 ? "down" : "") },
+            card.previous === null ? "" : T("change") + " " + changeText(card),
+          ),
+        ),
+      ),
+    );
+    document.getElementById("city-name").textContent = overview.city.name + " · " + overview.year;
+  }
+
+  /* ---- districts: table and map ------------------------------------------------------------------------------ */
+  function renderDistricts(overview) {
+    const rows = overview.districts.map((d) =>
+      el(
+        "tr",
+        { dataset: { district: d.code } },
+        el("td", {}, d.code + " " + (d.name || "")),
+        el("td", { className: "num" }, R.fmt(d.registered)),
+        el("td", { className: "num" }, R.fmt(d.resident)),
+        el("td", { className: "num" }, R.fmt(d.floating)),
+        el(
+          "td",
+          { className: "num " + (d.resident_change > 0 ? "up" : d.resident_change < 0 ? "down" : "") },
+          d.resident_change === null ? "—" : (d.resident_change > 0 ? "+" : "") + R.fmt(d.resident_change),
+        ),
+        el("td", { className: "num" }, R.percent(d.share_60_plus, 1)),
+        el("td", { className: "num" }, R.fmt(d.births)),
+      ),
+    );
+    document.querySelector("#district-table tbody").replaceChildren(...rows);
+    renderMap(overview);
+  }
+
+  let shapes = null; // null: not fetched yet; false: not available
+  async function renderMap(overview) {
+    const note = document.getElementById("map-note");
+    if (!echarts) return;
+    if (shapes === null) {
+      try {
+        shapes = await R.getJSON("/web/api/geo/districts");
+        echarts.registerMap("renkou-city", shapes);
+      } catch (error) {
+        shapes = false;
+      }
+    }
+    if (!shapes) {
+      document.getElementById("district-map").hidden = true;
+      R.showMessage(note, T("map_unavailable"));
+      note.className = "note";
+      return;
+    }
+    const first = shapes.features && shapes.features.length ? shapes.features[0].properties || {} : {};
+    const byCode = first.code !== undefined;
+    const values = overview.districts.map((d) => ({ name: byCode ? d.code : d.name, value: d.resident, label: d.name }));
+    const max = Math.max(1, ...values.map((v) => v.value || 0));
+    drawn("district-map", {
+      tooltip: { trigger: "item", formatter: (p) => (p.data ? p.data.label : p.name) + ": " + R.fmt(p.value) },
+      visualMap: { min: 0, max: max, left: 10, bottom: 10, calculable: true, formatter: (v) => R.fmt(v),
+        inRange: { color: ["#fde0dc", "#b71c1c"] } },
+      series: [{ type: "map", map: "renkou-city", nameProperty: byCode ? "code" : "name", roam: true,
+        data: values, label: { show: false }, emphasis: { label: { show: true } } }],
+    });
+    if (shapes.source) {
+      note.hidden = false;
+      note.textContent = T("map_source") + R.bilingual(shapes.source);
+    }
+  }
+
+  /* ---- pyramids ---------------------------------------------------------------------------------------------- */
+  function groupLabels() {
+    const labels = [];
+    for (let start = 0; start < OPEN_AGE; start += GROUP_WIDTH) labels.push(start + "-" + (start + GROUP_WIDTH - 1));
+    labels.push(OPEN_AGE + "+");
+    return labels;
+  }
+
+  /* rows [{sex, age, population}] -> {F: [...], M: [...]} by five-year group, the last open */
+  function groupRows(rows) {
+    const size = OPEN_AGE / GROUP_WIDTH + 1;
+    const out = { F: new Array(size).fill(0), M: new Array(size).fill(0) };
+    for (const row of rows) {
+      if ((row.sex === "F" || row.sex === "M") && row.age !== null && row.age >= 0) {
+        out[row.sex][Math.min(Math.floor(row.age / GROUP_WIDTH), size - 1)] += row.population;
+      }
+    }
+    return out;
+  }
+
+  async function population(year, kind) {
+    const answer = await R.getJSON("/api/stats/population?on=" + year + "-12-31&kind=" + kind + "&by=sex,age");
+    return groupRows(answer.rows);
+  }
+
+  async function renderPyramid(kind, year, compare) {
+    const id = "pyramid-" + kind;
+    loading(id);
+    const [now, then] = await Promise.all([population(year, kind), compare ? population(compare, kind) : null]);
+    const labels = groupLabels();
+    const negative = (values) => values.map((v) => -v);
+    const series = [
+      { name: T("male") + " " + year, type: "bar", stack: "now", data: negative(now.M), itemStyle: { color: COLORS.male } },
+      { name: T("female") + " " + year, type: "bar", stack: "now", data: now.F, itemStyle: { color: COLORS.female } },
+    ];
+    if (then) {
+      const outline = { color: "rgba(0,0,0,0)", borderColor: "#222", borderWidth: 1.2 };
+      series.push(
+        { name: T("male") + " " + compare, type: "bar", stack: "then", barGap: "-100%", data: negative(then.M), itemStyle: outline },
+        { name: T("female") + " " + compare, type: "bar", stack: "then", data: then.F, itemStyle: outline },
+      );
+    }
+    drawn(id, {
+      grid: { left: 60, right: 20, top: 40, bottom: 30 },
+      legend: { top: 0, textStyle: { fontSize: 11 } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
+        formatter: (items) => items[0].name + "<br>" + items.map((i) => i.seriesName + ": " + R.fmt(Math.abs(i.value))).join("<br>") },
+      xAxis: { type: "value", axisLabel: { formatter: (v) => R.fmt(Math.abs(v)) } },
+      yAxis: { type: "category", data: labels, axisTick: { show: false } },
+      series: series,
+    });
+  }
+
+  /* ---- trends ------------------------------------------------------------------------------------------------ */
+  async function renderTrend() {
+    loading("trend-population");
+    loading("trend-rates");
+    const trend = await R.getJSON("/web/api/dashboard/trend");
+    const years = trend.years.map(String);
+    const s = trend.series;
+    const line = (name, data, color, extra) => Object.assign({ name: name, type: "line", data: data, symbolSize: 6,
+      itemStyle: { color: color } }, extra || {});
+    drawn("trend-population", {
+      grid: { left: 70, right: 20, top: 40, bottom: 30 },
+      legend: { top: 0 },
+      tooltip: { trigger: "axis", valueFormatter: (v) => R.fmt(v) },
+      xAxis: { type: "category", data: years },
+      yAxis: { type: "value", scale: true, axisLabel: { formatter: (v) => R.fmt(v) } },
+      series: [
+        line(T("registered"), s["registered.population"], COLORS.registered),
+        line(T("resident"), s["resident.population"], COLORS.resident),
+        line(T("floating"), s["floating.population"], COLORS.floating),
+      ],
+    });
+    drawn("trend-rates", {
+      grid: { left: 60, right: 60, top: 40, bottom: 30 },
+      legend: { top: 0 },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: years },
+      yAxis: [{ type: "value", name: "‰" }, { type: "value", name: T("persons"), splitLine: { show: false } }],
+      series: [
+        { name: T("births"), type: "bar", yAxisIndex: 1, data: s["resident.births"], itemStyle: { color: "#f4b6b0" } },
+        { name: T("deaths"), type: "bar", yAxisIndex: 1, data: s["resident.deaths"], itemStyle: { color: "#b0bec5" } },
+        line(T("cbr"), s["resident.crude_birth_rate"], COLORS.female),
+        line(T("cdr"), s["resident.crude_death_rate"], "#455a64"),
+        line(T("nir"), s["resident.natural_increase_rate"], COLORS.floating),
+      ],
+    });
+  }
+
+  /* ---- projection fan chart ---------------------------------------------------------------------------------- */
+  async function renderProjection(year) {
+    loading("fan-chart");
+    const fan = await R.getJSON("/web/api/dashboard/projection?year=" + year);
+    if (!fan.available) {
+      chart("fan-chart") && chart("fan-chart").hideLoading();
+      const note = document.getElementById("fan-note");
+      note.textContent = T("projection_unavailable") + R.bilingual(fan.reason);
+      document.getElementById("fan-chart").hidden = true;
+      return;
+    }
+    document.getElementById("fan-chart").hidden = false;
+    const years = fan.years.map(String);
+    const q = fan.intervals;
+    const diff = (upper, lower) => upper.map((v, i) => v - lower[i]);
+    const band = (name, lower, upper, color) => [
+      { name: name, type: "line", data: lower, stack: name, symbol: "none", lineStyle: { opacity: 0 },
+        itemStyle: { color: color }, tooltip: { show: false } },
+      { name: name, type: "line", data: diff(upper, lower), stack: name, symbol: "none", lineStyle: { opacity: 0 },
+        areaStyle: { color: color }, itemStyle: { color: color }, tooltip: { show: false } },
+    ];
+    const line = (name, data, color, dashed) => ({ name: name, type: "line", data: data, symbol: "none",
+      lineStyle: { color: color, width: 2, type: dashed ? "dashed" : "solid" }, itemStyle: { color: color } });
+    drawn("fan-chart", {
+      grid: { left: 80, right: 30, top: 40, bottom: 30 },
+      legend: { top: 0, data: [T("band95"), T("band80"), T("low"), T("medium"), T("high"), T("median")] },
+      tooltip: { trigger: "axis", valueFormatter: (v) => R.fmt(v) },
+      xAxis: { type: "category", data: years, boundaryGap: false },
+      yAxis: { type: "value", scale: true, axisLabel: { formatter: (v) => R.fmt(v) } },
+      series: [
+        ...band(T("band95"), q["p2.5"], q["p97.5"], "rgba(183,28,28,0.12)"),
+        ...band(T("band80"), q["p10"], q["p90"], "rgba(183,28,28,0.25)"),
+        line(T("low"), fan.variants.low, "#1e6bb8"),
+        line(T("medium"), fan.variants.medium, "#b71c1c"),
+        line(T("high"), fan.variants.high, "#2e7d32"),
+        line(T("median"), q["p50"], "#555", true),
+      ],
+    });
+  }
+
+  /* ---- wiring ------------------------------------------------------------------------------------------------ */
+  function fillCompare(years, year) {
+    const others = years.filter((y) => y !== year);
+    const previous = compareSelect.value ? Number(compareSelect.value) : null;
+    compareSelect.replaceChildren(el("option", { value: "" }, T("none")), ...others.map((y) => el("option", { value: String(y) }, String(y))));
+    const preferred = others.includes(previous) ? previous : others.length ? Math.min(...others) : null;
+    compareSelect.value = preferred === null ? "" : String(preferred);
+  }
+
+  async function showYear(years) {
+    R.hideMessage(message);
+    const year = Number(yearSelect.value);
+    const compare = compareSelect.value ? Number(compareSelect.value) : null;
+    const address = new URLSearchParams(window.location.search);
+    address.set("year", String(year));
+    address.set("compare", compare === null ? "" : String(compare));
+    window.history.replaceState(null, "", "?" + address);
+    const jobs = [
+      renderPyramid("registered", year, compare),
+      renderPyramid("resident", year, compare),
+      R.getJSON("/web/api/dashboard/overview?year=" + year).then((overview) => {
+        renderCards(overview);
+        renderDistricts(overview);
+      }),
+      renderProjection(year),
+    ];
+    const results = await Promise.allSettled(jobs);
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) fail(failed.reason);
+    void years;
+  }
+
+  async function start() {
+    const from = new URLSearchParams(window.location.search);
+    let answer;
+    try {
+      answer = await R.getJSON("/web/api/dashboard/years");
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    const years = answer.years;
+    if (!years.length) {
+      R.showMessage(message, T("no_data"), "error");
+      return;
+    }
+    yearSelect.replaceChildren(...years.slice().reverse().map((y) => el("option", { value: String(y) }, String(y))));
+    const asked = Number(from.get("year"));
+    yearSelect.value = String(years.includes(asked) ? asked : answer.default);
+    fillCompare(years, Number(yearSelect.value));
+    if (from.has("compare")) {
+      const wanted = from.get("compare");
+      if ([...compareSelect.options].some((o) => o.value === wanted)) compareSelect.value = wanted;
+    }
+    yearSelect.addEventListener("change", () => {
+      fillCompare(years, Number(yearSelect.value));
+      showYear(years);
+    });
+    compareSelect.addEventListener("change", () => showYear(years));
+    const first = showYear(years);
+    renderTrend().catch(fail);
+    await first;
+  }
+
+  window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
+  start();
+});
