@@ -16,7 +16,7 @@ import numpy as np
 
 from renkou.stats.indicators import OPEN_AGE
 from renkou.stats.lifetable import DEFAULT_MIN_DEATHS, LifeTable, LifeTableInputError, life_table_from_deaths
-from renkou.stats.lifetable_ages import abridge_counts, single_year_ages
+from renkou.stats.lifetable_ages import abridge_counts, regroup_counts, single_year_ages
 
 FloatArray = np.ndarray
 ABRIDGED_OPEN_AGE = 85
@@ -48,19 +48,30 @@ class AreaLifeTable:
 
 
 def life_table_inputs(
-    deaths_by_age: FloatArray, start_by_age: FloatArray, end_by_age: FloatArray, *, abridged: bool = True
+    deaths_by_age: FloatArray,
+    start_by_age: FloatArray,
+    end_by_age: FloatArray,
+    *,
+    abridged: bool = True,
+    open_age: int = OPEN_AGE,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """(ages, intervals, deaths, exposure) of one table from single-year counts 0..100+ (length ``OPEN_AGE + 1``).
 
-    Exposure is the mean of the start and end populations. Abridged: 0, 1-4, 5-9, ..., 85+.
+    Exposure is the mean of the start and end populations. Abridged: 0, 1-4, 5-9, ..., 85+; otherwise single
+    years up to ``open_age`` (at most 100), the open group ``open_age``+.
     """
     ages, intervals = single_year_ages(OPEN_AGE)
     exposure = (np.asarray(start_by_age, dtype=np.float64) + np.asarray(end_by_age, dtype=np.float64)) / 2
     deaths = np.asarray(deaths_by_age, dtype=np.float64)
-    if not abridged:
-        return ages, intervals, deaths, exposure
-    new_ages, new_intervals, grouped_deaths = abridge_counts(ages, intervals, deaths, ABRIDGED_OPEN_AGE)
-    _, _, grouped_exposure = abridge_counts(ages, intervals, exposure, ABRIDGED_OPEN_AGE)
+    if abridged:
+        new_ages, new_intervals, grouped_deaths = abridge_counts(ages, intervals, deaths, ABRIDGED_OPEN_AGE)
+        _, _, grouped_exposure = abridge_counts(ages, intervals, exposure, ABRIDGED_OPEN_AGE)
+        return new_ages, new_intervals, grouped_deaths, grouped_exposure
+    if not 1 <= open_age <= OPEN_AGE:
+        raise ValueError(f"open_age must be between 1 and {OPEN_AGE}")
+    layout = np.arange(open_age + 1)
+    new_ages, new_intervals, grouped_deaths = regroup_counts(ages, intervals, deaths, layout)
+    _, _, grouped_exposure = regroup_counts(ages, intervals, exposure, layout)
     return new_ages, new_intervals, grouped_deaths, grouped_exposure
 
 
@@ -71,10 +82,13 @@ def area_life_table(
     sex: str,
     *,
     abridged: bool = True,
+    open_age: int = OPEN_AGE,
     min_deaths: float = DEFAULT_MIN_DEATHS,
 ) -> AreaLifeTable:
     """One period life table from single-year deaths and populations (0..100+), or the reason it cannot be built."""
-    ages, intervals, deaths, exposure = life_table_inputs(deaths_by_age, start_by_age, end_by_age, abridged=abridged)
+    ages, intervals, deaths, exposure = life_table_inputs(
+        deaths_by_age, start_by_age, end_by_age, abridged=abridged, open_age=open_age
+    )
     total = float(deaths.sum())
     if total == 0:
         return AreaLifeTable(

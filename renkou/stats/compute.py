@@ -237,12 +237,14 @@ def life_tables(
     *,
     district: str | None = None,
     abridged: bool = True,
+    open_age: int = ind.OPEN_AGE,
     known_at: datetime | None = None,
     min_deaths: float = DEFAULT_MIN_DEATHS,
 ) -> dict[str, AreaLifeTable]:
     """The period life tables ("F", "M", "T") of the year ending on ``as_of`` for the city or one district.
 
-    ``abridged=False`` gives complete (single-year, 100+) tables, sensible only for large populations.
+    Abridged (0, 1-4, 5-9, ..., 85+) by default; ``abridged=False`` gives complete tables of single years up to
+    ``open_age`` (at most 100), sensible only for large populations.
     """
     if kind not in BLOCK_KINDS:
         raise UserError(
@@ -272,6 +274,7 @@ def life_tables(
             pick(block.population_end),
             sex,
             abridged=False,
+            open_age=open_age,
             min_deaths=min_deaths,
         )
     return tables

@@ -231,3 +231,29 @@ def test_few_deaths_are_flagged_not_hidden(synthetic: tuple[list[Synthetic], Reg
     assert block["life_expectancy_at_birth"] == stats["districts"]["330102"]["registered"]["life_expectancy_at_birth"]
     assert "fewer than 100000" in block["notes"]["life_expectancy_at_birth"]
     assert "life_expectancy_at_birth" not in stats["districts"]["330102"]["registered"]["notes"]
+
+
+def test_complete_single_year_tables(synthetic: tuple[list[Synthetic], Register, dict[str, Any]]) -> None:
+    people, register, _ = synthetic
+    open_age = 90
+    deaths = np.zeros(open_age + 1)
+    start = np.zeros(open_age + 1)
+    end = np.zeros(open_age + 1)
+    for s in people:
+        if s.person.sex != "F":
+            continue
+        if s.mother is None:
+            start[min(completed_age(s.person.born, START), open_age)] += 1
+        if s.died is None:
+            end[min(completed_age(s.person.born, END), open_age)] += 1
+        else:
+            deaths[min(completed_age(s.person.born, s.died), open_age)] += 1
+    intervals = [1.0] * open_age + [None]
+    expected = life_table_from_deaths(np.arange(open_age + 1), intervals, deaths, (start + end) / 2, sex="F")
+    tables = life_tables(register, END, "registered", abridged=False, open_age=open_age)
+    table = tables["F"].table
+    assert table is not None and table.ages.size == open_age + 1
+    assert np.allclose(table.ex, expected.ex, rtol=1e-12, atol=0)
+    # Nobody reaches 100 in this register: a 100+ open group has no exposure, and the reason says so.
+    assert tables["F"].reason is None
+    assert life_tables(register, END, "registered", abridged=False)["F"].reason is not None

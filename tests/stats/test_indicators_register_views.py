@@ -93,3 +93,68 @@ def test_known_at_reproduces_an_earlier_publication(tmp_path: Path) -> None:
     assert revised["asfr"]["30-34"] == 2.0
     # With no other women the other groups' rates, and so the TFR, are undefined (not zero).
     assert revised["asfr"]["25-29"] is None and revised["total_fertility_rate"] is None
+
+
+def test_corrections_move_a_birth_and_cancel_a_death(tmp_path: Path) -> None:
+    mother = Person("mother", "330106", date(1990, 2, 2), "F", 1)
+    grandpa = Person("grandpa", "330106", date(1940, 3, 3), "M", 2)
+    child = Person("child", "330102", date(2020, 5, 5), "M", 3)
+    header = ["record_no", *HUKOU, "corrects_record_no"]
+    register = Register.open(tmp_path / "corrected.duckdb", city="330100")
+    try:
+        baseline = [
+            row(
+                header,
+                record_no=f"B{i}",
+                event_type="baseline",
+                id_number=p.id,
+                occurred_on="2019-12-31",
+                hukou_region="330106",
+            )
+            for i, p in enumerate((mother, grandpa))
+        ]
+        load(register, tmp_path, "baseline", "hukou", header, baseline)
+        first = [
+            row(
+                header,
+                record_no="R1",
+                event_type="birth",
+                id_number=child.id,
+                occurred_on="2020-05-05",
+                hukou_region="330102",
+                residence_region="330102",
+            ),
+            row(header, record_no="R2", event_type="death", id_number=grandpa.id, occurred_on="2020-06-06"),
+        ]
+        load(register, tmp_path, "first", "hukou", header, first)
+        # The birth was registered in the wrong district; the death was reported in error.
+        fixes = [
+            row(
+                header,
+                record_no="R3",
+                event_type="correction",
+                id_number=child.id,
+                occurred_on="2020-05-05",
+                sex="M",
+                birth_date="2020-05-05",
+                hukou_region="330106",
+                residence_region="330106",
+                corrects_record_no="R1",
+            ),
+            row(
+                header,
+                record_no="R4",
+                event_type="correction",
+                id_number=grandpa.id,
+                occurred_on="2020-06-06",
+                corrects_record_no="R2",
+            ),
+        ]
+        load(register, tmp_path, "fixes", "hukou", header, fixes)
+        result = compute_stats(register, StatsRequest(date(2020, 12, 31)))
+    finally:
+        register.close()
+    city = result["city"]["registered"]
+    assert (city["births"], city["births_male"], city["deaths"], city["population"]) == (1, 1, 0, 3)
+    assert result["districts"]["330106"]["registered"]["births"] == 1
+    assert result["districts"]["330102"]["registered"]["births"] == 0
