@@ -1,0 +1,156 @@
+"""The published figures, measured in a register (for the calibration test and the benchmark).
+
+Everything here reads the register only, through its population queries, its state as of a date and its event
+table, never the generator's internals. Definitions: crude rates per mille on the mean of the populations at the
+two year ends; age-specific fertility on registered woman-years; exposures as the mean of twelve mid-month
+populations; a single-year life table (a_x = 1/2, a0 by Andreev-Kingkade averaged over the sexes, open at 100).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from renkou.engine import Engine
+from renkou.register.population import population_by, population_total
+from renkou.register.state import state_sql
+
+OPEN_AGE = 100
+
+
+@dataclass
+class Measured:
+    """Figures of one year (ending on ``on``) with the counts behind them."""
+
+    on: date
+    registered: int
+    resident: int
+    floating: int
+    mean_registered: float
+    births_by_sex: dict[str, int]
+    births_by_mother_age: dict[int, int]
+    deaths_by_age: dict[int, int]
+    exposure: np.ndarray  # (sex M/F, age 0..110) person-years of the registered population
+    aged_60_by_district: dict[str, tuple[int, int]]  # district -> (60+, all), registered
+    resident_ages: dict[int, int]
+    resident_urban: int
+    figures: dict[str, float] = field(default_factory=dict)
+
+
+def _age_at(event: str, birth: str) -> str:
+    return (
+        f"((year({event}) * 10000 + month({event}) * 100 + day({event})) - "
+        f"(year({birth}) * 10000 + month({birth}) * 100 + day({birth}))) // 10000"
+    )
+
+
+def life_table_e0(deaths: np.ndarray, exposure: np.ndarray) -> tuple[float, float]:
+    """(e0, Chiang's standard error) of a single-year life table from deaths and exposure by age."""
+    mx = [deaths[x] / exposure[x] if exposure[x] > 0 else 0.0 for x in range(OPEN_AGE)]
+    mx.append(deaths[OPEN_AGE:].sum() / exposure[OPEN_AGE:].sum())
+    lx, ax, qx = [1.0], [], []
+    for age, m in enumerate(mx[:-1]):
+        a = ((0.14929 - 1.99545 * m) + (0.14903 - 2.05527 * m)) / 2 if age == 0 else 0.5
+        q = m / (1 + (1 - a) * m)
+        ax.append(a)
+        qx.append(q)
+        lx.append(lx[-1] * (1 - q))
+    big_l = [lx[x] - (1 - ax[x]) * lx[x] * qx[x] for x in range(OPEN_AGE)] + [lx[OPEN_AGE] / mx[-1]]
+    ex = [sum(big_l[x:]) / lx[x] for x in range(OPEN_AGE + 1)]
+    variance = sum(
+        lx[x] ** 2 * ((1 - ax[x]) + ex[x + 1]) ** 2 * qx[x] ** 2 * (1 - qx[x]) / deaths[x]
+        for x in range(OPEN_AGE)
+        if deaths[x] > 0
+    )
+    variance += lx[OPEN_AGE] ** 2 / (mx[-1] ** 2 * deaths[OPEN_AGE:].sum())
+    return ex[0], math.sqrt(variance)
+
+
+def measure(engine: Engine, on: date = date(2020, 12, 31)) -> Measured:
+    """Measure the register for the year ending on ``on`` (a 31 December)."""
+    year = on.year
+    state = state_sql(on)  # a decedent keeps the hukou of the day they died; a newborn has the mother's
+    births = {
+        sex: int(n)
+        for sex, n in engine.rows(
+            f"SELECT s.sex, count(DISTINCT b.subject_id) FROM events b JOIN ({state}) s ON s.subject_id = b.subject_id "
+            f"WHERE b.event_type = 'birth' AND year(b.occurred_on) = {year} AND s.hukou_in_city GROUP BY 1"
+        )
+    }
+    by_mother_age = {
+        int(age): int(n)
+        for age, n in engine.rows(
+            f"SELECT {_age_at('b.occurred_on', 'm.birth_date')}, count(DISTINCT b.subject_id) FROM events b "
+            f"JOIN ({state}) c ON c.subject_id = b.subject_id JOIN ({state}) m ON m.subject_id = b.mother_id "
+            f"WHERE b.event_type = 'birth' AND year(b.occurred_on) = {year} AND c.hukou_in_city GROUP BY 1"
+        )
+    }
+    deaths = {
+        int(age): int(n)
+        for age, n in engine.rows(
+            f"SELECT {_age_at('d.occurred_on', 's.birth_date')}, count(*) FROM (SELECT subject_id, min(occurred_on) "
+            f"AS occurred_on FROM events WHERE event_type = 'death' AND year(occurred_on) = {year} GROUP BY 1) d "
+            f"JOIN ({state}) s ON s.subject_id = d.subject_id WHERE s.hukou_in_city GROUP BY 1"
+        )
+    }
+    exposure = np.zeros((2, 111))
+    for month in range(1, 13):
+        for row in population_by(engine, date(year, month, 15), "registered", by=("sex", "age")).to_pylist():
+            if row["age"] is not None and row["age"] >= 0:
+                exposure[0 if row["sex"] == "M" else 1, min(row["age"], 110)] += row["population"] / 12
+    districts: dict[str, list[int]] = {}
+    for row in population_by(engine, on, "registered", by=("district", "age")).to_pylist():
+        entry = districts.setdefault(row["district"], [0, 0])
+        entry[1] += row["population"]
+        if row["age"] >= 60:
+            entry[0] += row["population"]
+    resident_ages: dict[int, int] = {}
+    for row in population_by(engine, on, "resident", by=("age",)).to_pylist():
+        resident_ages[int(row["age"])] = resident_ages.get(int(row["age"]), 0) + int(row["population"])
+    urban = {r["urban"]: r["population"] for r in population_by(engine, on, "resident", by=("urban",)).to_pylist()}
+    previous = date(year - 1, 12, 31)
+    result = Measured(
+        on=on,
+        registered=population_total(engine, on, "registered"),
+        resident=population_total(engine, on, "resident"),
+        floating=population_total(engine, on, "floating"),
+        mean_registered=(population_total(engine, previous, "registered") + population_total(engine, on, "registered"))
+        / 2,
+        births_by_sex=births,
+        births_by_mother_age=by_mother_age,
+        deaths_by_age=deaths,
+        exposure=exposure,
+        aged_60_by_district={code: (v[0], v[1]) for code, v in districts.items()},
+        resident_ages=resident_ages,
+        resident_urban=int(urban.get(True, 0)),
+    )
+    result.figures = figures(result)
+    return result
+
+
+def figures(m: Measured) -> dict[str, float]:
+    """The headline figures of a measurement."""
+    births = sum(m.births_by_sex.values())
+    deaths = sum(m.deaths_by_age.values())
+    resident_total = sum(m.resident_ages.values())
+    death_array = np.zeros(111)
+    for age, count in m.deaths_by_age.items():
+        death_array[min(max(age, 0), 110)] += count
+    e0, _ = life_table_e0(death_array, m.exposure.sum(axis=0))
+    women = m.exposure[1]
+    return {
+        "registered": m.registered,
+        "resident": m.resident,
+        "floating": m.floating,
+        "crude_birth_rate": births / m.mean_registered * 1000,
+        "natural_increase_rate": (births - deaths) / m.mean_registered * 1000,
+        "sex_ratio_at_birth": m.births_by_sex.get("M", 0) / max(m.births_by_sex.get("F", 0), 1) * 100,
+        "total_fertility_rate": sum(n / women[a] for a, n in m.births_by_mother_age.items() if women[a] > 0),
+        "life_expectancy": e0,
+        "resident_share_60_plus": sum(n for a, n in m.resident_ages.items() if a >= 60) / resident_total,
+        "resident_share_65_plus": sum(n for a, n in m.resident_ages.items() if a >= 65) / resident_total,
+        "urbanization": m.resident_urban / resident_total,
+    }
