@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from renkou.errors import UserError
+from renkou.register.population import KIND_ZH
 from renkou.register.store import Register
 from renkou.stats import indicators as ind
 from renkou.stats.area_life_tables import AreaLifeTable, area_life_table, block_life_tables
@@ -175,8 +176,8 @@ def _global_notes(found: RegisterRange, counts: RegisterCounts, covered: bool) -
         unknown = int(counts.blocks[kind].births_by_mother_age[0, -1])
         if unknown:
             notes.append(
-                f"{kind}：{unknown} 例出生的母亲年龄不详，已按已知年龄构成分摊 / {kind}: {unknown} births with the "
-                "mother's age unknown were spread over the known ages"
+                f"{KIND_ZH[kind]}：{unknown} 例出生的母亲年龄不详，已按已知年龄构成分摊 / {kind} population: {unknown} "
+                "births with the mother's age unknown were spread over the known ages"
             )
     return notes
 

@@ -57,12 +57,15 @@ class EventCounts:
     moves: np.ndarray  # registered: [areas, 2 (in, out), five-year groups and unknown]
 
 
-def event_states_sql(start: date, end: date, known_at: datetime | None, *, corrections: bool = True) -> str:
-    """The statement filling :data:`EVENT_STATES` for the year (start, end].
+def live_events(known_at: datetime | None, *, corrections: bool = True) -> str:
+    """Condition on ``events``: known at ``known_at`` and not superseded. ``corrections=False`` (the register holds
+    no correction) leaves out the work of looking for superseded events."""
+    return live_sql(known_at) if corrections else f"TRUE {known_sql(known_at)}"
 
-    ``corrections=False`` (the register holds no correction) leaves out the work of honouring them.
-    """
-    live = live_sql(known_at) if corrections else f"TRUE {known_sql(known_at)}"
+
+def event_states_sql(start: date, end: date, known_at: datetime | None, *, corrections: bool = True) -> str:
+    """The statement filling :data:`EVENT_STATES` for the year (start, end]."""
+    live = live_events(known_at, corrections=corrections)
     source = state_rows_sql(known_at)
     first, last = day_sql(start), day_sql(end)
 
@@ -115,7 +118,7 @@ def read_events(engine: Engine, areas: Areas, start: date, end: date, known_at: 
     )
     engine.execute(event_states_sql(start, end, known_at, corrections=corrections))
     try:
-        births, by_mother = _births(engine, areas, known_at)
+        births, by_mother = _births(engine, areas, live_events(known_at, corrections=corrections))
         deaths = _deaths(engine, areas)
         moves = _moves(engine, areas, end)
     finally:
@@ -123,18 +126,19 @@ def read_events(engine: Engine, areas: Areas, start: date, end: date, known_at: 
     return EventCounts(births, by_mother, deaths, moves)
 
 
-def _births(
-    engine: Engine, areas: Areas, known_at: datetime | None
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    source = state_rows_sql(known_at)
+def _births(engine: Engine, areas: Areas, live: str) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    # The mother's birth date is on her own events (the introducing one); reading the events is cheaper than
+    # folding her state.
     table = engine.arrow(f"""
 WITH child AS (
   SELECT * REPLACE (CAST(NULL AS DATE) AS residence_since, CAST(NULL AS BOOLEAN) AS alive)
   FROM {EVENT_STATES} WHERE what = 'birth'
 ),
 mothers AS (
-  SELECT subject_id, max(birth_date) AS birth_date FROM {source}
-  WHERE sex = 'F' AND subject_id IN (SELECT mother_id FROM child WHERE mother_id IS NOT NULL) GROUP BY subject_id
+  SELECT subject_id, max(birth_date) AS birth_date FROM events
+  WHERE birth_date IS NOT NULL AND {live}
+    AND subject_id IN (SELECT mother_id FROM child WHERE mother_id IS NOT NULL)
+  GROUP BY subject_id
 )
 SELECT {district_columns(BLOCK_KINDS, "s.day")}, s.sex AS sex,
   {age_between("m.birth_date", "s.day")} AS mother_age, count(*) AS n
