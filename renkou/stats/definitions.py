@@ -321,7 +321,7 @@ DEFINITIONS: dict[str, Definition] = {
         ),
         *(
             _d(
-                f"life_expectancy_at_{age}{suffix}",
+                f"life_expectancy_at_{key_age}{suffix}",
                 f"{age_zh}{sex_zh}预期寿命",
                 f"life expectancy at {age_en}{sex_en}",
                 YEARS,
@@ -333,7 +333,7 @@ DEFINITIONS: dict[str, Definition] = {
                 DEATHS_OF_BLOCK,
                 2,
             )
-            for age, age_zh, age_en in ((0, "出生时", "birth"), (60, "60 岁", "60"))
+            for age, key_age, age_zh, age_en in ((0, "birth", "出生时", "birth"), (60, "60", "60 岁", "60"))
             for suffix, sex_zh, sex_en in (
                 ("", "", ""),
                 ("_female", "女性", " (females)"),

@@ -202,3 +202,17 @@ def test_one_district_by_code_or_name(city: Register) -> None:
     assert list(by_code["districts"]) == [XIHU] == list(by_name["districts"])
     assert by_code["districts"][XIHU]["registered"]["population"] == 6
     assert by_code["city"]["registered"]["population"] == 12  # the city block stays whole
+
+
+def test_every_output_key_is_defined(stats: dict[str, Any]) -> None:
+    from renkou.stats.definitions import DEFINITIONS, FLOATING_DEFINITIONS
+
+    for kind in ("registered", "resident"):
+        keys = set(stats["city"][kind]) - {"notes"}
+        assert keys <= set(DEFINITIONS), keys - set(DEFINITIONS)
+        assert set(stats["definitions"]["registered_resident"]) >= keys
+    floating = set(stats["city"]["floating"]) - {"notes"}
+    assert floating <= set(FLOATING_DEFINITIONS) | set(DEFINITIONS)
+    for definition in DEFINITIONS.values():
+        for text in (definition.name, definition.unit, definition.definition, definition.population):
+            assert text.zh and text.en, definition.key
