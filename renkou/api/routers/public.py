@@ -1,7 +1,8 @@
 """The public query service (公众人口信息查询): published population figures as JSON and CSV, no personal data.
 
-Answers are cached as bytes per query (the set of possible queries is small and bounded: parameters are validated
-against the table's own categories before they become a cache key), so a repeated query costs a dictionary lookup.
+Answers are cached as bytes per query (only successful ones: their parameters were checked against the table's own
+categories; the cache is bounded in size), and :mod:`renkou.api.fastpath` replays a repeated URL before the request is
+even parsed, so a repeated query costs a dictionary lookup.
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ async def index(request: Request) -> dict[str, Any]:
     service = service_of(request)
     years = await run_in_threadpool(published.years, service)
     settings = service.settings
-
     return {
         "years": years,
         "kinds": [{"kind": kind, "kind_name": KIND_ZH[kind]} for kind in KINDS],
