@@ -145,11 +145,13 @@ def structure_section(ctx: Context, number: str) -> Section:
     for kind in ("registered", "resident"):
         current, earlier = ctx.data.pyramids[kind]
         now_label, then_label = f"{current.on.year}年末", _date_label(earlier.on)
+        left_out = current.unknown + earlier.unknown
+        note = f" 性别或年龄不详的{left_out}人未列入。" if left_out else ""
         section.blocks.append(
             Figure(
                 ctx.numbering.figure(),
                 f"{ctx.city_name}{KIND_ZH[kind]}金字塔（{now_label}与{then_label}）",
-                ctx.source(current.on.isoformat()) + f" 轮廓为{then_label}。",
+                ctx.source(current.on.isoformat()) + f" 轮廓为{then_label}。{note}",
                 f"{KIND_ZH[kind]}按性别和五岁年龄组的构成，{now_label}为实心条形，{then_label}为轮廓线",
                 partial(
                     charts.pyramid, current.male, current.female, earlier.male, earlier.female, now_label, then_label

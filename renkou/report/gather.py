@@ -26,6 +26,7 @@ class Pyramid:
     on: date
     female: np.ndarray
     male: np.ndarray
+    unknown: int = 0  # persons whose sex or age is not known (left out of the pyramid, counted in its note)
 
 
 @dataclass(frozen=True)
@@ -53,17 +54,18 @@ OPEN_AGE = 100
 
 
 def pyramid_from_rows(rows: list[dict[str, Any]], on: date) -> Pyramid:
-    """Fold (sex, age, population) rows into arrays 0..100+; unknown sex or age is left out (and is rare)."""
+    """Fold (sex, age, population) rows into arrays 0..100+; unknown sex or age is counted apart (and is rare)."""
     female = np.zeros(OPEN_AGE + 1, dtype=np.int64)
     male = np.zeros(OPEN_AGE + 1, dtype=np.int64)
+    unknown = 0
     for row in rows:
         age = row["age"]
-        if age is None or age < 0:
-            continue
         target = {"F": female, "M": male}.get(row["sex"])
-        if target is not None:
-            target[min(int(age), OPEN_AGE)] += int(row["population"])
-    return Pyramid(on, female, male)
+        if age is None or age < 0 or target is None:
+            unknown += int(row["population"])
+            continue
+        target[min(int(age), OPEN_AGE)] += int(row["population"])
+    return Pyramid(on, female, male, unknown)
 
 
 def _year_end(year: int) -> date:

@@ -1,0 +1,59 @@
+"""``renkou report`` through the real entry point: it writes the file, and bad input is one bilingual line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def _cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from renkou.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["renkou", "report", *args])
+    code = 0
+    try:
+        main()
+    except SystemExit as error:
+        code = int(error.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_report_writes_html(report_db: Path, tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "nested" / "report.html"
+    code, stdout, stderr = _cli(
+        monkeypatch, capsys, "--db", str(report_db), "--year", "2020", "--format", "html", "--out", str(out)
+    )
+    assert code == 0, stderr
+    assert out.exists() and "<svg" in out.read_text(encoding="utf-8")
+    assert "已写出" in stdout and "wrote" in stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--year", "2015", "--format", "html"], "not a whole year"),
+        (["--year", "2022", "--format", "html"], "no events in the year"),
+        (["--year", "2020", "--format", "odt"], "--format: unsupported format 'odt'"),
+    ],
+)
+def test_bad_input_is_one_bilingual_line(  # type: ignore[no-untyped-def]
+    report_db: Path, tmp_path: Path, monkeypatch, capsys, args: list[str], expected: str
+) -> None:
+    out = tmp_path / "r.html"
+    code, _stdout, stderr = _cli(monkeypatch, capsys, "--db", str(report_db), "--out", str(out), *args)
+    assert code == 1
+    assert "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误 / error: ") and expected in lines[0]
+    assert not out.exists()
+
+
+def test_missing_database_is_named(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "none.duckdb"
+    code, _stdout, stderr = _cli(
+        monkeypatch, capsys, "--db", str(missing), "--year", "2020", "--format", "pdf", "--out", str(tmp_path / "r.pdf")
+    )
+    assert code == 1 and str(missing) in stderr and "Traceback" not in stderr
