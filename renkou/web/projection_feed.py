@@ -120,11 +120,10 @@ def scenario_mapping(
     }
 
 
-def project(rows: list[list[Any]], mapping: Mapping[str, Any]) -> dict[str, Any]:
-    """Run the deterministic variants and the stochastic mode; the totals by year for the fan chart."""
+def compile_inputs(rows: list[list[Any]], mapping: Mapping[str, Any]) -> tuple[Any, Any]:
+    """(scenario, explicit inputs) read back through the projection package's file validation."""
     from renkou.projection.scenario import compile_scenario
     from renkou.projection.scenario_file import read_scenario
-    from renkou.projection.stochastic import run_stochastic
 
     with tempfile.TemporaryDirectory(prefix="renkou-fan-") as folder:
         base_path = Path(folder) / "base.csv"
@@ -135,7 +134,14 @@ def project(rows: list[list[Any]], mapping: Mapping[str, Any]) -> dict[str, Any]
         scenario_path = Path(folder) / "scenario.yaml"
         scenario_path.write_text(yaml.safe_dump(dict(mapping), allow_unicode=True), encoding="utf-8")
         scenario = read_scenario(scenario_path, base_path)
-    inputs = compile_scenario(scenario)
+    return scenario, compile_scenario(scenario)
+
+
+def project(rows: list[list[Any]], mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """Run the deterministic variants and the stochastic mode; the totals by year for the fan chart."""
+    from renkou.projection.stochastic import run_stochastic
+
+    scenario, inputs = compile_inputs(rows, mapping)
     result = inputs.run()
     totals = result.population.sum(axis=(-2, -1))  # (series, years)
     variants = {variant: _rounded(totals[k]) for k, (_, variant) in enumerate(inputs.series)}
