@@ -102,7 +102,7 @@ def verify(engine: Engine) -> VerifyResult:
         )
     counted = dict(engine.rows("SELECT batch_id, count(*) FROM events GROUP BY batch_id"))
     previous = GENESIS
-    expected_next_event = 1
+    last_event_before = 0
     for batch_id, file_sha, recorded, n_accepted, prev_hash, batch_hash, first_id, last_id in batches:
         n_here = int(counted.get(batch_id, 0))
         first_event = int(first_id) if first_id is not None else None
@@ -111,8 +111,8 @@ def verify(engine: Engine) -> VerifyResult:
             problem = "链接的前一批次哈希不符 / link to the previous batch does not match"
         elif n_here != int(n_accepted):
             problem = f"事件数 {n_here} 与记录的 {n_accepted} 不符 / holds {n_here} events, recorded {n_accepted}"
-        elif n_here and first_event != expected_next_event:
-            problem = "事件编号不连续（有插入或删除）/ event ids are not contiguous (insertion or deletion)"
+        elif n_here and (first_event is None or first_event <= last_event_before):
+            problem = "事件编号与前一批次重叠 / event ids overlap the previous batch"
         else:
             header = batch_header(int(batch_id), file_sha, recorded, int(n_accepted))
             if chain_hash(engine, previous, header, int(batch_id)) != batch_hash:
@@ -129,7 +129,7 @@ def verify(engine: Engine) -> VerifyResult:
             )
         previous = batch_hash
         if n_here:
-            expected_next_event = int(last_id) + 1
+            last_event_before = int(last_id)
     if n_events != sum(int(v) for v in counted.values()) or set(counted) - {b[0] for b in batches}:
         return VerifyResult(False, len(batches), n_events, "存在不属于任何批次的事件 / events outside any batch")
     return VerifyResult(

@@ -160,21 +160,24 @@ def ingest_file(
     recorded_at = datetime.now(UTC).replace(tzinfo=None)
     with engine.transaction():
         batch_id = int(engine.scalar("SELECT coalesce(max(batch_id), 0) + 1 FROM batches"))
-        first_event_id = int(engine.scalar("SELECT coalesce(max(event_id), 0) + 1 FROM events"))
+        # Event ids follow the file's line numbers (a gap where a line was quarantined or repeated): numbering
+        # needs no sort, and the ids still increase in file order and across batches.
+        id_base = int(engine.scalar("SELECT coalesce(max(event_id), 0) FROM events")) - 1
+        first_line, last_line = engine.rows("SELECT min(line), max(line) FROM rk_unique")[0]
         attributes = ", ".join(ATTRIBUTE_NAMES)
         stamp = f"TIMESTAMP '{recorded_at.isoformat(sep=' ')}'"
         engine.execute(
             f"INSERT INTO events SELECT event_id, batch_id, event_type, subject_id, occurred_on, recorded_at, source, "
             f"record_no, {attributes}, content_key, {first_half('h')}, {second_half('h')} FROM ("
             f"SELECT *, {hash_expression()} AS h FROM ("
-            f"SELECT {first_event_id - 1} + row_number() OVER (ORDER BY line) AS event_id, {batch_id} AS batch_id, "
+            f"SELECT {id_base} + line AS event_id, {batch_id} AS batch_id, "
             f"event_type, subject_id, occurred_on, {stamp} AS recorded_at, {_literal(feed.name)} AS source, "
             f"record_no, {attributes}, content_key FROM rk_unique))"
         )
         _fault_point("after_events")
         note("identity")
         nonce = identity.new_nonce()
-        _store_identities(engine, keys, batch_id, first_event_id, nonce)
+        _store_identities(engine, keys, batch_id, id_base, nonce)
         reasons = _quarantine(engine, keys, staged, batch_id, nonce)
         n_quarantined = sum(reasons.values())
         note("chain")
@@ -214,8 +217,8 @@ def ingest_file(
                 n_unique,
                 n_quarantined,
                 n_new - n_unique,
-                first_event_id if n_unique else None,
-                first_event_id + n_unique - 1 if n_unique else None,
+                id_base + first_line if n_unique else None,
+                id_base + last_line if n_unique else None,
                 prev_hash,
                 batch_hash,
                 json.dumps(summary.to_json(), ensure_ascii=False),
@@ -233,14 +236,17 @@ def _fault_point(name: str) -> None:
         os._exit(137)
 
 
-def _store_identities(engine: Engine, keys: RegisterKeys, batch_id: int, first_event_id: int, nonce: bytes) -> None:
-    plain = engine.arrow("SELECT id_number || chr(31) || coalesce(name, '') AS plain FROM rk_unique ORDER BY line")
+def _store_identities(engine: Engine, keys: RegisterKeys, batch_id: int, id_base: int, nonce: bytes) -> None:
+    plain = engine.arrow(
+        f"SELECT {id_base} + line AS event_id, id_number || chr(31) || coalesce(name, '') AS plain "
+        "FROM rk_unique ORDER BY line"
+    )
     if plain.num_rows == 0:
         return
     ciphertexts, offsets = identity.encrypt_stream(plain.column("plain").combine_chunks(), keys.identity, nonce)
     rows = pa.table(
         {
-            "event_id": pa.array(range(first_event_id, first_event_id + plain.num_rows), pa.int64()),
+            "event_id": plain.column("event_id"),
             "batch_id": pa.array([batch_id] * plain.num_rows, pa.int64()),
             "stream_offset": offsets,
             "ciphertext": ciphertexts,
