@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -34,10 +35,11 @@ def main() -> None:
             box.enqueue_many(notifications)
             enqueue_s = time.perf_counter() - started
             gateway = FakeSmsGateway()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             while deliver(box, {Channel.SMS: SmsSender(gateway)}, limit=1000).claimed:
                 pass
             deliver_s = time.perf_counter() - started
+            deliver_cpu_s = time.process_time() - cpu
             counts = box.counts()
     print(
         json.dumps(
@@ -45,7 +47,9 @@ def main() -> None:
                 "messages": args.messages,
                 "enqueue_s": round(enqueue_s, 2),
                 "deliver_s": round(deliver_s, 2),
+                "deliver_cpu_s": round(deliver_cpu_s, 2),
                 "delivered_per_s": round(args.messages / deliver_s),
+                "load_average_1min": round(os.getloadavg()[0], 2),
                 "outbox": counts,
             }
         )

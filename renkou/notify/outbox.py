@@ -4,8 +4,11 @@ Why SQLite and not the register's DuckDB file: an outbox changes rows (a message
 dead) while the register is an append-only, hash-chained log; delivery runs beside ``renkou serve``, which owns the
 register file for writing, and SQLite in WAL mode lets a clerk's command enqueue while a delivery run updates, with
 short row-level transactions; and phone numbers and e-mail addresses, which the register does not hold, stay out of
-it. sqlite3 is in the standard library, so this adds no dependency. ``synchronous=FULL`` makes every committed
-enqueue survive a power cut.
+it. sqlite3 is in the standard library, so this adds no dependency.
+
+Durability: an enqueue (and a re-queue) is committed with ``synchronous=FULL``, so a queued message survives a power
+cut. Delivery bookkeeping (claims and outcomes) commits with ``synchronous=NORMAL`` (no fsync per message): a power
+cut can only undo the latest outcomes, which makes those messages due again (a possible duplicate, never a loss).
 
 Delivery is at-least-once: a message is claimed with a lease (and the attempt counted) before it is sent; if the
 run dies, the lease expires and the message is due again. A message leaves the outbox only as ``sent`` or ``dead``
@@ -128,6 +131,7 @@ class Outbox:
     def __init__(self, connection: sqlite3.Connection, path: str) -> None:
         self.connection = connection
         self.path = path
+        self._durable = True  # the connection starts with synchronous = FULL
 
     @classmethod
     def open(cls, path: str | Path) -> Outbox:
@@ -162,8 +166,14 @@ class Outbox:
         self.close()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction that takes the lock at once (so two delivery runs never claim the same message)."""
+    def _write(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the lock at once (so two delivery runs never claim the same message).
+
+        ``durable`` transactions are synced to disk before they return; the others only reach the OS.
+        """
+        if durable != self._durable:
+            self.connection.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+            self._durable = durable
         self.connection.execute("BEGIN IMMEDIATE")
         try:
             yield self.connection
@@ -221,7 +231,7 @@ class Outbox:
             return []
         marks = ", ".join("?" for _ in wanted)
         stamp = _stamp(now)
-        with self._write() as db:
+        with self._write(durable=False) as db:
             # A run that died mid-send left its lease; the attempt is lost, and the last one makes a dead letter.
             expired = db.execute(
                 f"SELECT id, attempts, round_start FROM messages WHERE status = 'sending' AND lease_until <= ? "
@@ -267,7 +277,7 @@ class Outbox:
     def record_sent(self, message: Message, provider_id: str, *, now: datetime) -> None:
         """Mark a claimed message sent."""
         stamp = _stamp(now)
-        with self._write() as db:
+        with self._write(durable=False) as db:
             db.execute(
                 "UPDATE messages SET status = 'sent', sent_at = ?, provider_id = ?, lease_until = NULL, "
                 "last_error = NULL WHERE id = ? AND status <> 'sent'",
@@ -286,7 +296,7 @@ class Outbox:
         policy = policy or RetryPolicy()
         stamp = _stamp(now)
         dead = error.permanent or policy.exhausted(message.round_attempts)
-        with self._write() as db:
+        with self._write(durable=False) as db:
             db.execute(
                 "UPDATE attempts SET outcome = ?, finished_at = ?, detail = ? WHERE message_id = ? AND attempt = ?",
                 ("permanent" if error.permanent else "temporary", stamp, error.detail, message.id, message.attempts),

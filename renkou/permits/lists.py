@@ -51,47 +51,74 @@ class Holdings:
     def __len__(self) -> int:
         return len(self.subjects)
 
-    def entry(self, index: int) -> Entry:
-        """The holder ``index`` as an entry with its permit state (no history)."""
-        f = self.folded
-        status = STATUS_OF_CODE[int(f.status[index])]
-
-        def day(values: npt.NDArray[np.int64]) -> date | None:
-            value = int(values[index])
-            return None if value == NO_DAY else _day(value)
-
-        window = None
-        if status in (Status.VALID, Status.SUSPENDED):
-            anchor = day(f.anchor)
-            assert anchor is not None
-            window = EndorsementWindow(
-                anchor,
-                int(f.number[index]) + 1,
-                _day(int(f.anniversary[index])),
-                _day(int(f.opens[index])),
-                _day(int(f.due[index])),
-                bool(f.provisional[index]),
-            )
-        position = int(f.permit_event[index])
-        state = PermitState(
-            on=self.on,
-            status=status,
-            permit_no=self.permit_nos[position].as_py() if position >= 0 else None,
-            issued_on=day(f.issued_on),
-            counting_from=day(f.anchor) if status is not Status.NONE else None,
-            window=window,
-            suspended_since=day(f.suspended_since),
-            ended_on=day(f.ended_on),
-            endorsements=int(f.endorsements[index]),
-        )
-        return Entry(
-            self.subjects[index].as_py(), self.districts[index].as_py(), state, int(self.identity_events[index])
-        )
-
     def entries(self, mask: npt.NDArray[np.bool_] | None = None) -> list[Entry]:
-        """Entries of the holders selected by ``mask`` (all when None), by district, last day, permit number."""
+        """Entries (with their permit state, no history) of the holders selected by ``mask`` (all when None),
+        sorted by district, last day and permit number.
+
+        Values are gathered column by column and converted to Python once: per-element access to NumPy and Arrow
+        scalars would cost more than the fold itself for a city-wide list.
+        """
+        f = self.folded
         chosen = np.flatnonzero(mask) if mask is not None else np.arange(len(self))
-        found = [self.entry(int(i)) for i in chosen]
+        take = pa.array(chosen, pa.int64())
+
+        def days(values: npt.NDArray[np.int64]) -> list[date | None]:
+            return [None if v == NO_DAY else _day(v) for v in values[chosen].tolist()]
+
+        positions = f.permit_event[chosen]
+        numbers = self.permit_nos.take(pa.array(np.maximum(positions, 0), pa.int64())).to_pylist()
+        columns = zip(
+            self.subjects.take(take).to_pylist(),
+            self.districts.take(take).to_pylist(),
+            [STATUS_OF_CODE[code] for code in f.status[chosen].tolist()],
+            [n if p >= 0 else None for n, p in zip(numbers, positions.tolist(), strict=True)],
+            days(f.issued_on),
+            days(f.anchor),
+            (f.number[chosen] + 1).tolist(),
+            days(f.anniversary),
+            days(f.opens),
+            days(f.due),
+            f.provisional[chosen].tolist(),
+            days(f.suspended_since),
+            days(f.ended_on),
+            f.endorsements[chosen].tolist(),
+            self.identity_events[chosen].tolist(),
+            strict=True,
+        )
+        found = []
+        for (
+            subject,
+            district,
+            status,
+            permit_no,
+            issued_on,
+            anchor,
+            year,
+            anniversary,
+            opens,
+            due_day,
+            provisional,
+            suspended_since,
+            ended_on,
+            endorsements,
+            identity_event,
+        ) in columns:
+            window = None
+            if status in (Status.VALID, Status.SUSPENDED):
+                assert anchor and anniversary and opens and due_day
+                window = EndorsementWindow(anchor, year, anniversary, opens, due_day, provisional)
+            state = PermitState(
+                on=self.on,
+                status=status,
+                permit_no=permit_no,
+                issued_on=issued_on,
+                counting_from=anchor if status is not Status.NONE else None,
+                window=window,
+                suspended_since=suspended_since,
+                ended_on=ended_on,
+                endorsements=endorsements,
+            )
+            found.append(Entry(subject, district, state, identity_event))
         return sorted(found, key=_order)
 
 
@@ -104,10 +131,9 @@ def collect(
     register: Register, on: date, rules: PermitRules, calendar: Calendar, district: str | None = None
 ) -> Holdings:
     """Every holder's permit on ``on`` (optionally one district)."""
-    table = records.holder_events(register, on, district)
+    people, table = records.holder_events(register, on, district)
     holder = table.column("holder").to_numpy().astype(np.int64)
-    count = int(holder.max()) + 1 if len(holder) else 0
-    firsts = np.flatnonzero(np.r_[True, holder[1:] != holder[:-1]]) if len(holder) else np.array([], np.int64)
+    count = people.num_rows
     permit_nos = table.column("permit_no").combine_chunks()
     folded = fold_all(
         holder,
@@ -119,14 +145,15 @@ def collect(
         rules.endorsement,
         calendar,
     )
-    take = pa.array(firsts, pa.int64())
-    event_ids = table.column("event_id").to_numpy().astype(np.int64)
+    # The latest event of each holder (every holder has at least the issue event) gives the identity row.
+    identity_events = np.full(count, -1, np.int64)
+    np.maximum.at(identity_events, holder, table.column("event_id").to_numpy().astype(np.int64))
     return Holdings(
         on,
-        table.column("subject").combine_chunks().take(take),
-        table.column("district").combine_chunks().take(take),
+        people.column("subject").combine_chunks(),
+        people.column("district").combine_chunks(),
         permit_nos,
-        np.maximum.reduceat(event_ids, firsts) if count else np.array([], np.int64),
+        identity_events,
         folded,
     )
 
@@ -148,6 +175,7 @@ def rows(register: Register, entries: list[Entry], on: date, calendar: Calendar)
     ids = records.masked_ids(register, (entry.identity_event for entry in entries))
     names = records.district_names(register, (entry.district for entry in entries))
     result: list[dict[str, object]] = []
+    working_left: dict[date, int] = {}  # many permits share a last day
     for entry in entries:
         state, window = entry.state, entry.state.window
         assert window is not None
@@ -167,7 +195,9 @@ def rows(register: Register, entries: list[Entry], on: date, calendar: Calendar)
             row["days_overdue"] = (on - window.due).days
         else:
             row["days_left"] = (window.due - on).days
-            row["working_days_left"] = _working_days(on, window.due, calendar)
+            if window.due not in working_left:
+                working_left[window.due] = _working_days(on, window.due, calendar)
+            row["working_days_left"] = working_left[window.due]
         result.append(row)
     return result
 

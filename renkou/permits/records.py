@@ -122,27 +122,39 @@ KIND_SQL = (
 )  # the codes of renkou.permits.fold_arrays.KIND_CODES
 
 
-def holder_events(register: Register, on: date, district: str | None = None) -> pa.Table:
-    """The permit events up to ``on`` of every person issued a permit by then (optionally living in ``district``).
+def holder_events(register: Register, on: date, district: str | None = None) -> tuple[pa.Table, pa.Table]:
+    """Every person issued a permit by ``on`` (optionally living in ``district``) and their permit events up to it.
 
-    Columns: ``holder`` (0, 1, ... per person), ``subject`` (key, hex), ``district`` (residence on ``on``),
-    ``kind`` (event code), ``day`` (days since 1970-01-01), ``permit_no``, ``event_id``; sorted by holder, then date
-    and register order.
+    Returns ``(holders, events)``. ``holders``: ``holder`` (0, 1, ...), ``subject`` (key, hex), ``district``
+    (residence on ``on``). ``events``: ``holder``, ``kind`` (event code), ``day`` (days since 1970-01-01),
+    ``permit_no``, ``event_id``; sorted by holder, then date and register order. Holders are numbered once, so the
+    events are sorted on small integers and the 128-bit keys are turned into text once per person.
     """
     where = "WHERE s.residence_region = ?" if district else ""
-    return register.engine.arrow(
+    register.engine.execute(
+        f"CREATE OR REPLACE TEMP TABLE rk_permit_holders AS "
         f"WITH issued AS (SELECT DISTINCT subject_id FROM events WHERE event_type = 'permit_issued' "
-        f"AND occurred_on <= ? AND {_LIVE}), "
-        f"here AS (SELECT s.subject_id, s.residence_region FROM ({state_sql(on)}) s "
-        f"SEMI JOIN issued i ON i.subject_id = s.subject_id {where}) "
-        f"SELECT CAST(dense_rank() OVER (ORDER BY e.subject_id) - 1 AS BIGINT) AS holder, hex(e.subject_id) AS subject, "
-        f"h.residence_region AS district, CAST({KIND_SQL} AS TINYINT) AS kind, "
-        f"CAST(e.occurred_on - DATE '1970-01-01' AS BIGINT) AS day, e.permit_no, e.event_id "
-        f"FROM events e JOIN here h ON h.subject_id = e.subject_id "
-        f"WHERE e.event_type IN {_IN_TYPES} AND e.occurred_on <= ? AND e.{_LIVE} "
-        f"ORDER BY e.subject_id, e.occurred_on, e.event_id",
-        [on, *([district] if district else []), on],
+        f"AND occurred_on <= ? AND {_LIVE}) "
+        f"SELECT CAST(row_number() OVER (ORDER BY s.subject_id) - 1 AS BIGINT) AS holder, s.subject_id, "
+        f"s.residence_region AS district FROM ({state_sql(on)}) s SEMI JOIN issued i ON i.subject_id = s.subject_id "
+        f"{where}",
+        [on, *([district] if district else [])],
     )
+    try:
+        people = register.engine.arrow(
+            "SELECT holder, hex(subject_id) AS subject, district FROM rk_permit_holders ORDER BY holder"
+        )
+        events = register.engine.arrow(
+            f"SELECT h.holder, CAST({KIND_SQL} AS TINYINT) AS kind, "
+            f"CAST(e.occurred_on - DATE '1970-01-01' AS BIGINT) AS day, e.permit_no, e.event_id "
+            f"FROM events e JOIN rk_permit_holders h ON h.subject_id = e.subject_id "
+            f"WHERE e.event_type IN {_IN_TYPES} AND e.occurred_on <= ? AND e.{_LIVE} "
+            f"ORDER BY h.holder, e.occurred_on, e.event_id",
+            [on],
+        )
+    finally:
+        register.engine.execute("DROP TABLE IF EXISTS rk_permit_holders")
+    return people, events
 
 
 def masked_ids(register: Register, event_ids: Iterable[int]) -> dict[int, str]:

@@ -153,3 +153,16 @@ def test_two_delivery_runs_never_claim_the_same_message(tmp_path: Path) -> None:
         thread.join()
     assert not set(claimed[0]) & set(claimed[1])
     assert set(claimed[0]) | set(claimed[1]) == ids
+
+
+def test_enqueues_are_synced_to_disk_and_delivery_bookkeeping_is_not(outbox: Outbox) -> None:
+    def synchronous() -> int:
+        return int(outbox.connection.execute("PRAGMA synchronous").fetchone()[0])
+
+    outbox.enqueue(SMS, now=T0)
+    assert synchronous() == 2  # FULL: a queued message survives a power cut
+    [claimed] = outbox.claim([Channel.SMS], now=T0)
+    outbox.record_sent(claimed, "gw", now=T0)
+    assert synchronous() == 1  # NORMAL: a power cut may undo an outcome (a resend), never lose a message
+    outbox.enqueue(MAIL, now=T0)
+    assert synchronous() == 2

@@ -14,7 +14,9 @@ from renkou.permits.fold_arrays import (
     NO_DAY,
     STATUS_OF_CODE,
     add_months_array,
+    civil_from_days,
     day_number,
+    days_from_civil,
     fold_all,
     from_day_number,
 )
@@ -83,3 +85,14 @@ def test_vectorised_fold_agrees_with_the_scalar_fold(people: list[list[PermitEve
 def test_month_arithmetic_matches_the_scalar_rule(day: date, months: int) -> None:
     got = add_months_array(np.array([day_number(day)], np.int64), months)
     assert from_day_number(int(got[0])) == add_months(day, months)
+
+
+def test_civil_dates_agree_with_the_standard_library_for_two_centuries() -> None:
+    first, last = day_number(date(1900, 1, 1)), day_number(date(2100, 12, 31))
+    numbers = np.arange(first, last + 1, dtype=np.int64)
+    year, month, day = civil_from_days(numbers)
+    expected = [from_day_number(int(n)) for n in numbers]
+    assert year.tolist() == [d.year for d in expected]
+    assert month.tolist() == [d.month for d in expected]
+    assert day.tolist() == [d.day for d in expected]
+    assert days_from_civil(year, month, day).tolist() == numbers.tolist()
