@@ -38,7 +38,6 @@ from renkou.stats.counts_base import (
     live_sql,
     scatter,
     sex_index,
-    state_rows_sql,
 )
 from renkou.stats.indicators import OPEN_AGE
 
@@ -63,10 +62,11 @@ def live_events(known_at: datetime | None, *, corrections: bool = True) -> str:
     return live_sql(known_at) if corrections else f"TRUE {known_sql(known_at)}"
 
 
-def event_states_sql(start: date, end: date, known_at: datetime | None, *, corrections: bool = True) -> str:
-    """The statement filling :data:`EVENT_STATES` for the year (start, end]."""
+def event_states_sql(
+    source: str, start: date, end: date, known_at: datetime | None, *, corrections: bool = True
+) -> str:
+    """The statement filling :data:`EVENT_STATES` for the year (start, end] from the state rows ``source``."""
     live = live_events(known_at, corrections=corrections)
-    source = state_rows_sql(known_at)
     first, last = day_sql(start), day_sql(end)
 
     def in_year(column: str) -> str:
@@ -111,12 +111,14 @@ FROM wanted w JOIN year_rows s
 """
 
 
-def read_events(engine: Engine, areas: Areas, start: date, end: date, known_at: datetime | None) -> EventCounts:
-    """Births, deaths and moves of the year (start, end] for every area."""
+def read_events(
+    engine: Engine, areas: Areas, source: str, start: date, end: date, known_at: datetime | None
+) -> EventCounts:
+    """Births, deaths and moves of the year (start, end] for every area, from the state rows ``source``."""
     corrections = bool(
         engine.scalar("SELECT count(*) FROM (SELECT 1 FROM events WHERE supersedes IS NOT NULL LIMIT 1)")
     )
-    engine.execute(event_states_sql(start, end, known_at, corrections=corrections))
+    engine.execute(event_states_sql(source, start, end, known_at, corrections=corrections))
     try:
         births, by_mother = _births(engine, areas, live_events(known_at, corrections=corrections))
         deaths = _deaths(engine, areas)
