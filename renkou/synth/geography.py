@@ -68,24 +68,28 @@ class Origins:
 
 
 @cache
+def _current_counties() -> tuple[tuple[str, int | None], ...]:
+    """(code, first year) of every county-level code still in use (placeholders 市辖区 and xxxx00 excluded)."""
+    return tuple(
+        (d.code, d.valid_from)
+        for d in all_divisions()
+        if d.level == "county" and d.valid_to is None and d.name != "市辖区" and not d.code.endswith("00")
+    )
+
+
+@cache
 def stable_counties(province: str, exclude_prefix: str) -> tuple[int, ...]:
     """County-level codes of a province still in use, preferring those in use since 1990 or earlier.
 
-    Placeholders (市辖区, codes ending 00) are excluded. A province whose counties were all renumbered later (重庆,
-    a municipality since 1997) keeps its current codes.
+    A province whose counties were all renumbered later (重庆, a municipality since 1997) keeps its current codes.
     """
     current = [
-        d
-        for d in all_divisions()
-        if d.level == "county"
-        and d.code.startswith(province[:2])
-        and not d.code.startswith(exclude_prefix)
-        and d.valid_to is None
-        and d.name != "市辖区"
-        and not d.code.endswith("00")
+        (code, start)
+        for code, start in _current_counties()
+        if code.startswith(province[:2]) and not code.startswith(exclude_prefix)
     ]
-    old = [d for d in current if d.valid_from is None or d.valid_from <= 1990]
-    return tuple(sorted({int(d.code) for d in (old or current)}))
+    old = [(code, start) for code, start in current if start is None or start <= 1990]
+    return tuple(sorted({int(code) for code, _ in (old or current)}))
 
 
 def origins(province_share: dict[str, float], city_prefix: str) -> Origins:

@@ -2,8 +2,10 @@
 
 Everything here reads the register only, through its population queries, its state as of a date and its event
 table, never the generator's internals. Definitions: crude rates per mille on the mean of the populations at the
-two year ends; age-specific fertility on registered woman-years; exposures as the mean of twelve mid-month
-populations; a single-year life table (a_x = 1/2, a0 by Andreev-Kingkade averaged over the sexes, open at 100).
+two year ends; total fertility as ``renkou stats`` defines it (five-year groups of mothers 15-49, births over the
+mean of the women at the two year ends); life expectancy from a single-year life table (a_x = 1/2, a0 by
+Andreev-Kingkade averaged over the sexes, open at 100) on person-years taken as the mean of twelve mid-month
+populations.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Measured:
     births_by_mother_age: dict[int, int]
     deaths_by_age: dict[int, int]
     exposure: np.ndarray  # (sex M/F, age 0..110) person-years of the registered population
+    year_ends: np.ndarray  # (previous/this year end, sex M/F, age 0..110) registered population
     aged_60_by_district: dict[str, tuple[int, int]]  # district -> (60+, all), registered
     resident_ages: dict[int, int]
     resident_urban: int
@@ -69,6 +72,25 @@ def life_table_e0(deaths: np.ndarray, exposure: np.ndarray) -> tuple[float, floa
     return ex[0], math.sqrt(variance)
 
 
+def _by_sex_and_age(engine: Engine, on: date) -> np.ndarray:
+    """Registered population on a date by sex (M, F) and single year of age 0..110 (110: 110 and over)."""
+    counts = np.zeros((2, 111))
+    for row in population_by(engine, on, "registered", by=("sex", "age")).to_pylist():
+        if row["age"] is not None and row["age"] >= 0 and row["sex"] in ("M", "F"):
+            counts[0 if row["sex"] == "M" else 1, min(row["age"], 110)] += row["population"]
+    return counts
+
+
+def fertility_by_group(births_by_mother_age: dict[int, int], women: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(births, woman-years) in the mothers' groups 15-19, ..., 45-49 (younger mothers counted in the first
+    group, older in the last, as the UN and ``renkou stats`` do); ``women`` by single year of age."""
+    births = np.zeros(7)
+    for age, count in births_by_mother_age.items():
+        births[min(max(age, 15), 49) // 5 - 3] += count
+    woman_years = np.array([women[low : low + 5].sum() for low in range(15, 50, 5)])
+    return births, woman_years
+
+
 def measure(engine: Engine, on: date = date(2020, 12, 31)) -> Measured:
     """Measure the register for the year ending on ``on`` (a 31 December)."""
     year = on.year
@@ -98,9 +120,9 @@ def measure(engine: Engine, on: date = date(2020, 12, 31)) -> Measured:
     }
     exposure = np.zeros((2, 111))
     for month in range(1, 13):
-        for row in population_by(engine, date(year, month, 15), "registered", by=("sex", "age")).to_pylist():
-            if row["age"] is not None and row["age"] >= 0:
-                exposure[0 if row["sex"] == "M" else 1, min(row["age"], 110)] += row["population"] / 12
+        exposure += _by_sex_and_age(engine, date(year, month, 15)) / 12
+    previous = date(year - 1, 12, 31)
+    year_ends = np.stack([_by_sex_and_age(engine, previous), _by_sex_and_age(engine, on)])
     districts: dict[str, list[int]] = {}
     for row in population_by(engine, on, "registered", by=("district", "age")).to_pylist():
         entry = districts.setdefault(row["district"], [0, 0])
@@ -111,7 +133,6 @@ def measure(engine: Engine, on: date = date(2020, 12, 31)) -> Measured:
     for row in population_by(engine, on, "resident", by=("age",)).to_pylist():
         resident_ages[int(row["age"])] = resident_ages.get(int(row["age"]), 0) + int(row["population"])
     urban = {r["urban"]: r["population"] for r in population_by(engine, on, "resident", by=("urban",)).to_pylist()}
-    previous = date(year - 1, 12, 31)
     result = Measured(
         on=on,
         registered=population_total(engine, on, "registered"),
@@ -123,6 +144,7 @@ def measure(engine: Engine, on: date = date(2020, 12, 31)) -> Measured:
         births_by_mother_age=by_mother_age,
         deaths_by_age=deaths,
         exposure=exposure,
+        year_ends=year_ends,
         aged_60_by_district={code: (v[0], v[1]) for code, v in districts.items()},
         resident_ages=resident_ages,
         resident_urban=int(urban.get(True, 0)),
@@ -140,7 +162,7 @@ def figures(m: Measured) -> dict[str, float]:
     for age, count in m.deaths_by_age.items():
         death_array[min(max(age, 0), 110)] += count
     e0, _ = life_table_e0(death_array, m.exposure.sum(axis=0))
-    women = m.exposure[1]
+    grouped_births, woman_years = fertility_by_group(m.births_by_mother_age, m.year_ends[:, 1].mean(axis=0))
     return {
         "registered": m.registered,
         "resident": m.resident,
@@ -148,7 +170,7 @@ def figures(m: Measured) -> dict[str, float]:
         "crude_birth_rate": births / m.mean_registered * 1000,
         "natural_increase_rate": (births - deaths) / m.mean_registered * 1000,
         "sex_ratio_at_birth": m.births_by_sex.get("M", 0) / max(m.births_by_sex.get("F", 0), 1) * 100,
-        "total_fertility_rate": sum(n / women[a] for a, n in m.births_by_mother_age.items() if women[a] > 0),
+        "total_fertility_rate": float(5 * (grouped_births / woman_years).sum()),
         "life_expectancy": e0,
         "resident_share_60_plus": sum(n for a, n in m.resident_ages.items() if a >= 60) / resident_total,
         "resident_share_65_plus": sum(n for a, n in m.resident_ages.items() if a >= 65) / resident_total,

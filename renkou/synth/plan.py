@@ -10,11 +10,12 @@ How the published figures are met (all at 2020-12-31 unless said):
   The age shape (census shape, single years) is tilted per district by exp(beta_d (age - 60)) so that the 60+
   count is exact; a common extra tilt gamma above 60 sets how old the old are, solved so that the 2020 crude death
   rate equals CBR - natural increase; a hump kappa on ages 20-44 makes the women of childbearing age such that
-  the published births (CBR x mean population) give the published TFR.
+  the published births (CBR x mean population) give the published TFR (as ``renkou stats`` computes it: five-year
+  groups of mothers, the mean of the women at the two year ends).
 - The baseline of 2015 is solved backwards from the 2020 survivors: deaths from the Siler hazard, gross hukou
   out-migration at an assumed rate, and in-migration whatever Table 1's yearly totals require.
-- The senescent level of the hazard is solved per year so that the register's own single-year life table (from
-  the expected deaths and exposures this accounting implies) gives the target life expectancy.
+- The senescent level of the hazard is solved per year so that the register's single-year life table (open 100+,
+  from the expected deaths and person-years this accounting implies) gives the target life expectancy.
 - Resident = registered living in the city + floating who have lived there six months or more. Registered persons
   living away make up the difference; the floating 60-64 and 65+ numbers are solved from the census shares.
 """
@@ -27,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import brentq, root
 
+from renkou.stats.indicators import FERTILE_AGES
 from renkou.synth.lifetable import Siler, life_expectancy, rates_from, year_death_probability
 from renkou.synth.schedules import hadwiger, per_year_of_groups, rogers_castro, single_years
 from renkou.synth.targets import YEARS, CityTargets
@@ -82,6 +84,7 @@ class Accounting:
     exposure_by_age: Array  # (sex, age, year), city
     women_exposure: Array  # (district, age, year)
     year_end: Array  # registered at the end of 2015..2020 (6,)
+    year_end_by_age: Array  # (6 year ends 2015..2020, sex, age at 31 December), city
     p_death: Array  # (sex, cohort, year)
     p_out: Array  # (cohort, year)
 
@@ -352,17 +355,41 @@ def account(inputs: _Inputs, levels: Array, gamma: float, kappa: float, inflow: 
     deaths = lines[:, :, :, :, EXIT_DEATH : EXIT_DEATH + N_YEARS].sum(axis=(0, 3))  # (sex, cohort, year)
     deaths_by_age = np.stack([_age_split(deaths[:, :, t], t) for t in range(N_YEARS)], axis=-1)
     year_end = np.concatenate([[lines[:, :, :, ENTRY_BASELINE, :].sum()], np.einsum("dscex,cext->t", lines, at_end)])
-    return Accounting(lines, births, deaths_by_age, exposure_by_age, women, year_end, p, o)
+    by_cohort = np.concatenate(
+        [lines[:, :, :, ENTRY_BASELINE, :].sum(axis=(0, 3))[None], np.einsum("dscex,cext->tsc", lines, at_end)]
+    )  # (year end, sex, cohort)
+    year_end_by_age = np.zeros((N_YEARS + 1, 2, MAX_AGE + 1))
+    for index, year in enumerate((2015, *YEARS)):
+        ages = year - COHORTS
+        alive = ages >= 0
+        year_end_by_age[index][:, ages[alive]] = by_cohort[index][:, alive]
+    return Accounting(lines, births, deaths_by_age, exposure_by_age, women, year_end, year_end_by_age, p, o)
 
 
 def _life_expectancy(acc: Accounting, t: int) -> float:
+    """Life expectancy at birth of year t from the register's deaths and person-years, single years, open 100+.
+
+    Single years rather than the abridged 0, 1-4, ..., 85+ table: with an open interval at 85 the table assumes a
+    stationary population above 85, and this city's oldest are younger than that (few of the 1920s cohorts), which
+    would add about a year to e0 at the same mortality.
+    """
     deaths = acc.deaths_by_age[:, :, t].sum(axis=0)
     exposure = acc.exposure_by_age[:, :, t].sum(axis=0)
     return life_expectancy(rates_from(deaths, exposure), "T")
 
 
 def _tfr(acc: Accounting, fertility: Array, t: int) -> float:
-    return float(acc.births[:, :, t].sum() / np.einsum("da,a->", acc.women_exposure[:, :, t], fertility))
+    """Total fertility of year t as ``renkou stats`` computes it: five-year groups 15-49, births over the mean of the
+    women at the two year ends. Births fall on the mothers' ages in proportion to fertility x woman-years, as the
+    generator allocates them.
+    """
+    woman_years = acc.women_exposure[:, :, t].sum(axis=0)
+    births = acc.births[:, :, t].sum() * fertility * woman_years / float((fertility * woman_years).sum())
+    women = (acc.year_end_by_age[t][1] + acc.year_end_by_age[t + 1][1]) / 2
+    total = 0.0
+    for low in range(FERTILE_AGES[0], FERTILE_AGES[1], 5):
+        total += 5 * births[low : low + 5].sum() / women[low : low + 5].sum()
+    return total
 
 
 def _residuals(inputs: _Inputs, x: Array) -> Array:

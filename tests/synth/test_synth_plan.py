@@ -91,10 +91,18 @@ def test_birth_death_and_fertility_rates_of_2020(plan, published) -> None:  # ty
     assert (births - deaths) / mean * 1000 == pytest.approx(actual["registered natural increase rate"], abs=1e-6)
     boys = lines[:, 0, COHORTS == 2020, ENTRY_BIRTH, :].sum()
     assert boys / (births - boys) * 100 == pytest.approx(actual["sex ratio at birth"], abs=1e-9)
-    # TFR: births over women-years weighted by the fertility pattern (the sum of age-specific rates).
-    women = plan.registered.women_exposure[:, :, 4].sum(axis=0)
-    rates = births * plan.fertility / (plan.fertility * women).sum()
-    assert rates.sum() == pytest.approx(actual["total fertility rate"], abs=1e-9)
+    # TFR as renkou stats defines it: 5 x the rates of the groups 15-19 .. 45-49, births over the mean of the women
+    # at the two year ends. Births fall on mothers' ages in proportion to fertility x woman-years.
+    woman_years = plan.registered.women_exposure[:, :, 4].sum(axis=0)
+    by_age = births * plan.fertility * woman_years / (plan.fertility * woman_years).sum()
+    women = (plan.registered.year_end_by_age[4][1] + plan.registered.year_end_by_age[5][1]) / 2
+    tfr = 0.0
+    for low in (15, 20, 25, 30, 35, 40, 45):
+        tfr += 5 * sum(by_age[low : low + 5]) / sum(women[low : low + 5])
+    assert tfr == pytest.approx(actual["total fertility rate"], abs=1e-9)
+    # The year-end women by age are those of the life lines (independent recount of 2020's end).
+    end = plan.registered.lines[:, 1, :, :, EXIT_STAY].sum(axis=(0, 2))
+    assert np.allclose(plan.registered.year_end_by_age[5][1][AGE_END], end)
 
 
 def test_life_expectancy_of_2020_from_the_accountings_deaths_and_exposure(plan, published) -> None:  # type: ignore[no-untyped-def]
