@@ -124,7 +124,7 @@ def years(service: Service) -> list[int]:
     with service.cache_lock:
         if key in service.cache:
             return list(service.cache[key])
-    with service.database() as engine:
+    with service.reading() as engine:
         found = available_years(engine, today)
     with service.cache_lock:
         service.cache[key] = tuple(found)
@@ -138,16 +138,17 @@ def table(service: Service, year: int, kind: Kind) -> PublishedTable:
         cached = service.cache.get(key)
     if cached is not None:
         return cached
-    with service.database() as engine:
-        with service.cache_lock:  # another thread may have computed it while this one waited for the database
+    with service.compute_lock:  # one table at a time: a second caller waits for the first one's result
+        with service.cache_lock:
             cached = service.cache.get(key)
         if cached is not None:
             return cached
         generation = service.generation
-        computed = compute_table(engine, year, kind, service.settings)
-    with service.cache_lock:
-        if service.generation == generation:
-            service.cache[key] = computed
+        with service.reading() as engine:
+            computed = compute_table(engine, year, kind, service.settings)
+        with service.cache_lock:
+            if service.generation == generation:
+                service.cache[key] = computed
     return computed
 
 

@@ -1,9 +1,10 @@
 """The running service: the register's database (owned for writing by this process), its lock, the clock, caches.
 
 DuckDB lets one process open a database file for writing; ``renkou serve`` is that process, so it serves reads from
-the same connection. A DuckDB connection must not be used by two threads at once, hence :meth:`Service.database`:
-every use of the engine goes through one lock. Published aggregates are cached (:mod:`renkou.api.published`), so the
-public's hot path does not take the lock at all.
+the same database. A DuckDB connection must not be used by two threads at once, hence :meth:`Service.database`:
+every write (and every short read-then-write, such as a session check) goes through one engine under one lock.
+Longer reads use :meth:`Service.reading`, a per-thread cursor that needs no lock (:mod:`renkou.api.readers`).
+Published aggregates are cached (:mod:`renkou.api.published`), so the public's hot path touches no database at all.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 from argon2 import PasswordHasher
 
 from renkou.api import audit
+from renkou.api.readers import Readers
 from renkou.api.schema import ensure_schema
 from renkou.api.settings import ServiceSettings
 from renkou.engine import Engine
@@ -83,10 +85,12 @@ class Service:
         self.generation = 0
         self.cache: dict[Any, Any] = {}
         self.cache_lock = threading.Lock()
+        self.compute_lock = threading.Lock()  # published tables are computed one at a time
         self.answers: AnswerCache[bytes] = AnswerCache()  # bodies by parsed query (renkou.api.routers.public)
         self.responses: AnswerCache[Any] = AnswerCache()  # whole responses by raw URL (renkou.api.fastpath)
         with self.database() as engine:
             ensure_schema(engine)
+        self.readers = Readers(register.engine)
 
     @classmethod
     def open(cls, path: str | Path, settings: ServiceSettings | None = None, clock: Clock | None = None) -> Service:
@@ -100,6 +104,15 @@ class Service:
         """The engine, for this thread alone while the context lasts."""
         with self._lock:
             yield self.register.engine
+
+    @contextmanager
+    def reading(self) -> Iterator[Engine]:
+        """An engine for reads only: this thread's own cursor, without the write lock (see renkou.api.readers)."""
+        if not self.readers.available:
+            with self.database() as engine:
+                yield engine
+            return
+        yield self.readers.get()
 
     def now(self) -> datetime:
         """The service's clock (UTC, no zone)."""
@@ -125,4 +138,5 @@ class Service:
     def close(self) -> None:
         """Release the database."""
         with self._lock:
+            self.readers.close()
             self.register.close()

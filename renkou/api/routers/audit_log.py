@@ -47,7 +47,7 @@ async def search(
             raise bad_request("invalid_id", error.zh, error.en) from None
 
     def read() -> tuple[int, list[dict[str, Any]]]:
-        with service.database() as engine:
+        with service.reading() as engine:
             subject = persons.subject_key(engine, service.register.keys, number) if number else None
             query = audit.AuditQuery(
                 actor=actor,
@@ -60,12 +60,10 @@ async def search(
                 offset=offset,
             )
             found = audit.search(engine, query)
-            filters = {k: v for k, v in (("actor", actor), ("action", action), ("outcome", outcome)) if v}
-            detail = {"filters": filters, "by_person": subject is not None, "matches": found[0]}
-            audit.append(
-                engine, event_for(principal, request, "audit.search", subject_id=subject, detail=detail), service.now()
-            )
-            return found
+        filters = {k: v for k, v in (("actor", actor), ("action", action), ("outcome", outcome)) if v}
+        detail = {"filters": filters, "by_person": subject is not None, "matches": found[0]}
+        service.record(event_for(principal, request, "audit.search", subject_id=subject, detail=detail))
+        return found
 
     total, entries = await run_in_threadpool(read)
     return {"total": total, "entries": entries}
@@ -77,7 +75,7 @@ async def verify(request: Request, principal: Auditor) -> dict[str, Any]:
     service = service_of(request)
 
     def run() -> audit.AuditVerifyResult:
-        with service.database() as engine:
+        with service.reading() as engine:
             return audit.verify_audit(engine)
 
     result = await run_in_threadpool(run)

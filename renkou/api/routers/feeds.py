@@ -43,7 +43,7 @@ async def batches(
     service = service_of(request)
 
     def read() -> list[tuple[Any, ...]]:
-        with service.database() as engine:
+        with service.reading() as engine:
             return engine.rows(
                 "SELECT batch_id, file_name, recorded_at, n_rows, n_accepted, n_quarantined, n_duplicates "
                 "FROM batches WHERE feed = ? ORDER BY batch_id DESC LIMIT ? OFFSET ?",
@@ -70,7 +70,7 @@ async def quarantine(
     service = service_of(request)
 
     def read() -> list[tuple[Any, ...]]:
-        with service.database() as engine:
+        with service.reading() as engine:
             return engine.rows(
                 "SELECT q.batch_id, q.file_name, q.line, q.column_name, q.value_masked, q.reason FROM quarantine q "
                 "JOIN batches b USING (batch_id) WHERE b.feed = ? AND (? IS NULL OR q.batch_id = ?) "

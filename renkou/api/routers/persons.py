@@ -59,38 +59,39 @@ async def person(
 
     def read() -> dict[str, Any]:
         now = service.now()
-        with service.database() as engine:
+        with service.reading() as engine:  # the scan of the events may take a while: no lock held
             record = persons.find(engine, service.register.keys, number, service.today())
             subject = persons.subject_key(engine, service.register.keys, number)
 
-            def log(outcome: str, detail: dict[str, Any] | None = None) -> None:
-                event = event_for(
-                    principal,
-                    request,
-                    "person.read",
-                    outcome=outcome,
-                    target=mask(number),
-                    subject_id=subject,
-                    reason=stated,
-                    detail=detail,
-                )
+        def log(outcome: str, detail: dict[str, Any] | None = None) -> None:
+            event = event_for(
+                principal,
+                request,
+                "person.read",
+                outcome=outcome,
+                target=mask(number),
+                subject_id=subject,
+                reason=stated,
+                detail=detail,
+            )
+            with service.database() as engine:
                 audit.append(engine, event, now)
 
-            if record is None:
-                log("not_found")
-                raise not_found(f"登记库中没有 {mask(number)}", f"{mask(number)} is not in the register")
-            access = person_access(principal, record.districts)
-            detail = {"in_district": access.full_identity, "person_districts": list(record.districts)}
-            if access.reason_required and (stated is None or len(stated) < MIN_REASON):
-                log("denied_no_reason", detail)
-                raise ApiError(
-                    403,
-                    "reason_required",
-                    f"该人员不在您的辖区，请在 reason 参数中说明查询理由（至少 {MIN_REASON} 个字）",
-                    f"this person is outside your districts: state why in the reason parameter "
-                    f"(at least {MIN_REASON} characters)",
-                )
-            log("ok", detail)
-            return persons.present(record, access.full_identity)
+        if record is None:
+            log("not_found")
+            raise not_found(f"登记库中没有 {mask(number)}", f"{mask(number)} is not in the register")
+        access = person_access(principal, record.districts)
+        detail = {"in_district": access.full_identity, "person_districts": list(record.districts)}
+        if access.reason_required and (stated is None or len(stated) < MIN_REASON):
+            log("denied_no_reason", detail)
+            raise ApiError(
+                403,
+                "reason_required",
+                f"该人员不在您的辖区，请在 reason 参数中说明查询理由（至少 {MIN_REASON} 个字）",
+                f"this person is outside your districts: state why in the reason parameter "
+                f"(at least {MIN_REASON} characters)",
+            )
+        log("ok", detail)  # logged before the record leaves the service
+        return persons.present(record, access.full_identity)
 
     return await run_in_threadpool(read)

@@ -41,7 +41,7 @@ async def population(
     stamp = known_at.replace(tzinfo=None) if known_at is not None else None
 
     def read() -> list[dict[str, Any]]:
-        with service.database() as engine:
+        with service.reading() as engine:
             return population_by(engine, on, kind, groups, stamp).to_pylist()
 
     return {"on": on, "kind": kind, "by": list(groups), "rows": await run_in_threadpool(read)}
