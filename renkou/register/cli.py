@@ -110,21 +110,27 @@ def verify_command(
     db: Annotated[Path, typer.Option("--db", help=DB_HELP)],
     deep: Annotated[bool, typer.Option(help="同时核对状态索引 / also check the state index against the log")] = False,
 ) -> None:
-    """重新计算哈希链；任何断裂均以非零状态退出并指出第一个断裂的事件。
+    """重新计算登记库与审计日志的哈希链；任何断裂均以非零状态退出并指出第一个断裂处。
 
-    Recompute the hash chain; exit non-zero naming the first broken event on any break.
+    Recompute the hash chains of the register and of the audit log; exit non-zero naming the first break.
     """
     from renkou.register.store import Register
+
+    from renkou.api.audit import verify_audit
 
     register = Register.open(db, read_only=True)
     try:
         result = register.verify(deep=deep)
+        audit = verify_audit(register.engine)
     finally:
         register.close()
-    if result.ok:
+    if result.ok and audit.ok:
         print(result.message)
+        print(audit.message)
         return
-    print(f"校验失败 / verification failed: {result.message}", file=sys.stderr)
+    for ok, message in ((result.ok, result.message), (audit.ok, audit.message)):
+        if not ok:
+            print(f"校验失败 / verification failed: {message}", file=sys.stderr)
     raise typer.Exit(1)
 
 

@@ -111,3 +111,23 @@ def test_verify_command_exit_codes(loaded: Path) -> None:
     assert bad.returncode != 0
     assert "event 3" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_verify_command_covers_the_audit_log(loaded: Path) -> None:
+    from datetime import UTC, datetime
+
+    from renkou.api.audit import AuditEvent, append
+    from renkou.api.schema import ensure_schema
+
+    register = Register.open(loaded)
+    ensure_schema(register.engine)
+    for target in ("a", "b", "c"):
+        append(register.engine, AuditEvent(action="person.read", actor="clerk1", target=target), datetime.now(UTC))
+    register.close()
+    command = [sys.executable, "-m", "renkou.cli", "verify", "--db", str(loaded)]
+    assert subprocess.run(command, capture_output=True, text=True, check=False).returncode == 0
+    tamper(loaded, "UPDATE audit_log SET actor = 'someone else' WHERE seq = 2")
+    bad = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert bad.returncode == 1
+    assert "Traceback" not in bad.stderr
+    assert "审计" in bad.stderr or "audit" in bad.stderr.lower()
