@@ -114,9 +114,8 @@ def verify_command(
 
     Recompute the hash chains of the register and of the audit log; exit non-zero naming the first break.
     """
-    from renkou.register.store import Register
-
     from renkou.api.audit import verify_audit
+    from renkou.register.store import Register
 
     register = Register.open(db, read_only=True)
     try:
