@@ -130,6 +130,7 @@ def main() -> None:
         load, cores = os.getloadavg()[0], os.cpu_count() or 1
         if load > cores:
             section[-1:] = [
+                "",
                 f"Note: the machine was shared while measuring (load average {load:.1f} on {cores} cores), so wall "
                 "times include waiting for a CPU; the CPU time is the work the run itself did.",
                 "",
