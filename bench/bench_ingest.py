@@ -10,6 +10,9 @@ Usage: ``python bench/bench_ingest.py --persons 12000000`` (full size, by hand) 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -23,6 +26,12 @@ import duckdb
 from renkou.register.store import Register
 
 FILES = ("hukou_baseline.csv", "residence_registered.csv", "hukou_changes.csv")
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process so far (all threads)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -48,20 +57,25 @@ def main() -> None:
 
     raw_db = args.workdir / "raw.duckdb"
     raw_db.unlink(missing_ok=True)
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
+    cpu_started = cpu_seconds()
     with duckdb.connect(str(raw_db)) as connection:
         for index, path in enumerate(paths):
             connection.execute(f"CREATE TABLE t{index} AS SELECT * FROM read_csv('{path}')")
     raw_seconds = time.perf_counter() - started
+    raw_cpu = cpu_seconds() - cpu_started
     raw_db.unlink(missing_ok=True)
 
     register_db = args.workdir / "register.duckdb"
     for leftover in (register_db, Path(f"{register_db}.key"), Path(f"{register_db}.wal")):
         leftover.unlink(missing_ok=True)
     started = time.perf_counter()
+    cpu_started = cpu_seconds()
     register = Register.open(register_db)
     summaries = register.ingest(paths, today=date(2021, 1, 1))
     ingest_seconds = time.perf_counter() - started
+    ingest_cpu = cpu_seconds() - cpu_started
     accepted = sum(s.accepted for s in summaries)
     quarantined = sum(s.quarantined for s in summaries)
 
@@ -77,9 +91,16 @@ def main() -> None:
         f"files: {len(paths)} CSV, {size_mb:.0f} MB, {args.persons:,} persons; events accepted {accepted:,}, "
         f"quarantined {quarantined:,}"
     )
-    print(f"duckdb plain load (no validation): {raw_seconds:.2f} s")
-    print(f"renkou ingest (validated, hashed, encrypted, indexed): {ingest_seconds:.2f} s")
-    print(f"ratio ingest / plain: {ingest_seconds / raw_seconds:.2f} (bar: <= 2.0; absolute bar < 60 s at 12 M)")
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}; load average at start "
+        f"{load_before:.1f}, at end {os.getloadavg()[0]:.1f}"
+    )
+    print(f"duckdb plain load (no validation): {raw_seconds:.2f} s wall, {raw_cpu:.2f} s CPU")
+    print(f"renkou ingest (validated, hashed, encrypted, indexed): {ingest_seconds:.2f} s wall, {ingest_cpu:.2f} s CPU")
+    print(
+        f"ratio ingest / plain: {ingest_seconds / raw_seconds:.2f} wall, {ingest_cpu / raw_cpu:.2f} CPU "
+        f"(bar: <= 2.0; absolute bar < 60 s at 12 M)"
+    )
     print(
         f"population by district x sex x age as of a date: median {statistics.median(query_times):.3f} s, "
         f"max {max(query_times):.3f} s over {len(query_times)} dates ({table.num_rows} cells; bar < 2 s)"
