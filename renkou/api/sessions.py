@@ -86,7 +86,9 @@ def session_principal(engine: Engine, settings: ServiceSettings, token: str, now
     if revoked or now >= expires_at or now - last_seen >= timedelta(minutes=settings.session_idle_minutes):
         return None
     user = get_user_by_id(engine, int(user_id))
-    if user is None or user.disabled or user.locked(now):
+    # A lock-out stops password guessing; it does not end sessions opened before (else anyone could log a clerk
+    # out by mistyping their password five times).
+    if user is None or user.disabled:
         return None
     if now - last_seen >= TOUCH_EVERY:
         engine.execute("UPDATE api_sessions SET last_seen = ? WHERE session_digest = ?", [now, digest(token)])

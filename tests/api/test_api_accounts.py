@@ -68,6 +68,15 @@ def test_lockout_after_five_failures_and_its_end(env: Env) -> None:
     assert login(env, "points1")[0] == 200
 
 
+def test_lockout_does_not_end_an_open_session(env: Env) -> None:
+    _, body = login(env, "points1")
+    token = str(body["token"])
+    for _ in range(5):
+        login(env, "points1", "wrong password!")
+    assert login(env, "points1")[0] == 403
+    assert env.client.get("/api/auth/me", headers=bearer(token)).status_code == 200
+
+
 def test_admin_unlocks_a_locked_account(env: Env) -> None:
     for _ in range(5):
         login(env, "points1", "wrong password!")
