@@ -1,14 +1,16 @@
 """A clerk's single form as a batch of one (DESIGN.md): written as a one-row department file and ingested.
 
 The form goes through the same path as a department's file: validation, quarantine, the event log, the hash chain
-and the cross-department checks. It is a JSON-lines file of the residence feed (公安局流动人口管理) in a private
+and the cross-department checks. It is a UTF-8 CSV file of the residence feed (公安局流动人口管理) in a private
 temporary folder, removed after loading; its record number is unique, so two identical forms on different days are
-two events, while loading the same file twice would change nothing.
+two events, while loading the same file twice would change nothing. (CSV rather than JSON lines: the register
+numbers events from the file's line numbers assuming a header line, and a JSON-lines batch currently gets an event id
+that overlaps the previous batch, which ``renkou verify`` reports.)
 """
 
 from __future__ import annotations
 
-import json
+import csv
 import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
@@ -34,8 +36,12 @@ def submit_form(register: Register, rows: Sequence[Mapping[str, str]], *, today:
         raise ValueError("a form has at least one row")
     with tempfile.TemporaryDirectory(prefix="renkou-form-") as folder:
         record = rows[0].get("record_no") or "form"
-        path = Path(folder) / f"{FEED}-form-{record}.jsonl"
-        path.write_text("".join(json.dumps(dict(row), ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+        path = Path(folder) / f"{FEED}-form-{record}.csv"
+        columns = list(dict.fromkeys(key for row in rows for key in row))  # union, in first-seen order
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)  # a missing value is written empty (null)
+            writer.writeheader()
+            writer.writerows(rows)
         [summary] = register.ingest([path], feed=FEED, today=today)
     if summary.status == "rejected":
         raise UserError(f"表单未被登记库接受：{summary.message}", f"the register refused the form: {summary.message}")

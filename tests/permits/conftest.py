@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from permits_helpers import calendar, residence_row, rules, write_jsonl
+from permits_helpers import calendar, residence_row, rules, write_csv
 
 from renkou.permits.desk import PermitDesk
 from renkou.register.store import Register
@@ -32,7 +32,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         residence_row("wu", "2018-06-01", "330105", housing="owned"),
         residence_row("wang", "2019-01-05", "330106"),  # hukou in Hangzhou
     ]
-    [summary] = reg.ingest([write_jsonl(folder / "residence-2019.jsonl", rows)])
+    [summary] = reg.ingest([write_csv(folder / "residence-2019.csv", rows)])
     assert summary.accepted == len(rows), summary
     reg.close()
     return folder

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import csv
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -33,9 +33,13 @@ PEOPLE = {
 }
 
 
-def write_jsonl(path: Path, rows: list[dict[str, str]]) -> Path:
-    """A residence-feed file in JSON lines."""
-    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    """A residence-feed file in UTF-8 CSV (the union of the rows' keys as header; missing values empty)."""
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
     return path
 
 

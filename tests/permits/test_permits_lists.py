@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from permits_helpers import PEOPLE, calendar, rules, write_jsonl
+from permits_helpers import PEOPLE, calendar, rules, write_csv
 
 from renkou.notify.message import Channel
 from renkou.permits import lists, records
@@ -39,7 +39,7 @@ def permits(register: Register, tmp_path: Path) -> Register:
         permit_row("qian", "permit_issued", "2018-07-02", "P-QIAN"),
         permit_row("qian", "permit_renewed", "2020-09-01", "P-QIAN"),
     ]
-    [summary] = register.ingest([write_jsonl(tmp_path / "residence-permits.jsonl", rows)])
+    [summary] = register.ingest([write_csv(tmp_path / "residence-permits.csv", rows)])
     assert summary.accepted == len(rows)
     return register
 

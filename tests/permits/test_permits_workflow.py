@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from permits_helpers import PEOPLE, citizen_id, write_jsonl
+from permits_helpers import PEOPLE, citizen_id, write_csv
 
 from renkou.errors import UserError
 from renkou.permits.desk import PermitDesk
@@ -123,7 +123,7 @@ def test_a_given_permit_number_must_be_free(desk: PermitDesk) -> None:
 def test_leaving_the_city_ends_the_permit_and_says_so(desk: PermitDesk, register: Register, tmp_path: Path) -> None:
     desk.issue(PEOPLE["zhao"], date(2019, 7, 15))
     left = {"event_type": "residence_left", "id_number": PEOPLE["zhao"], "occurred_on": "2020-03-02"}
-    register.ingest([write_jsonl(tmp_path / "residence-left.jsonl", [left])])
+    register.ingest([write_csv(tmp_path / "residence-left.csv", [left])])
     assert desk.status(PEOPLE["zhao"], date(2020, 3, 2)).state.status is Status.CANCELLED
     with pytest.raises(UserError, match="left the city"):
         desk.endorse(PEOPLE["zhao"], date(2020, 6, 20))
