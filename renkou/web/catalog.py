@@ -127,7 +127,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dashboard.pyramid": ("人口金字塔（两年叠加）", "Population pyramid (two years overlaid)"),
     "dashboard.trend": ("历年趋势", "Trends"),
     "dashboard.districts": ("区县分布", "Districts"),
-    "dashboard.resident_change": ("常住人口增减", "Change in residents"),
+    "dashboard.resident_change": ("常住增减", "Change"),
+    "dashboard.col.registered": ("户籍", "Registered"),
+    "dashboard.col.resident": ("常住", "Resident"),
+    "dashboard.col.floating": ("流动", "Floating"),
+    "dashboard.col.share60": ("60 岁+", "60+"),
+    "dashboard.col.births": ("出生", "Births"),
     "dashboard.projection": (
         "人口预测（常住人口，低、中、高方案与概率区间）",
         "Projection (residents: variants and intervals)",
@@ -194,6 +199,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- steward -------------------------------------------------------------------------------------------------
     "steward.title": ("部门数据报送", "Department data delivery"),
     "steward.heading": ("部门数据报送", "Department data delivery"),
+    "steward.feed": ("数据源", "Feed"),
     "steward.lead": (
         "上传本部门的数据文件（CSV、XLSX、JSON lines、Parquet）。每行都会校验：有问题的行被隔离并说明原因，"
         "不影响其他行；同一文件重复上传不会重复入库。",

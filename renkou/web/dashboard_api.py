@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -22,43 +21,23 @@ from renkou.api.errors import ApiError, not_found
 from renkou.api.permissions import Action, Principal, requires
 from renkou.api.service import Service
 from renkou.errors import UserError
+from renkou.register.store import Register
 from renkou.web import dashboard_data
+from renkou.web.reader import cached
 
 router = APIRouter(prefix="/web/api", tags=["web 网页"])
 
 Analyst = Annotated[Principal, requires(Action.AGGREGATE_READ)]
 YearParam = Annotated[int | None, Query(ge=1900, le=2200, description="年份（12 月 31 日）/ year (31 December)")]
-T = TypeVar("T")
-
-
-def cached(service: Service, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """``compute()`` once per state of the register: kept in the service's cache, which a write empties.
-
-    ``compute`` runs under the database lock; a result computed while the register changed is not kept.
-    """
-    full_key = ("web", *key)
-    with service.cache_lock:
-        if full_key in service.cache:
-            return service.cache[full_key]
-    with service.database():
-        with service.cache_lock:  # another request may have computed it while this one waited for the lock
-            if full_key in service.cache:
-                return service.cache[full_key]
-        generation = service.generation
-        value = compute()
-    with service.cache_lock:
-        if service.generation == generation:
-            service.cache[full_key] = value
-    return value
 
 
 def years(service: Service) -> list[int]:
     """The years the dashboard can show (:func:`renkou.web.dashboard_data.usable_years`)."""
 
-    def compute() -> list[int]:
+    def compute(register: Register) -> list[int]:
         from renkou.stats.counts import register_range
 
-        engine = service.register.engine
+        engine = register.engine
         today = service.now().date()
         found = register_range(engine, date(today.year, 12, 31))
         with_events = [int(row[0]) for row in engine.rows("SELECT DISTINCT year(occurred_on) FROM events")]
@@ -70,10 +49,10 @@ def years(service: Service) -> list[int]:
 def year_stats(service: Service, year: int) -> dict[str, Any]:
     """The indicator set on 31 December ``year`` (what ``renkou stats --as-of`` prints)."""
 
-    def compute() -> dict[str, Any]:
+    def compute(register: Register) -> dict[str, Any]:
         from renkou.stats.compute import StatsRequest, compute_stats
 
-        return compute_stats(service.register, StatsRequest(as_of=date(year, 12, 31)))
+        return compute_stats(register, StatsRequest(as_of=date(year, 12, 31)))
 
     return cached(service, ("stats", year), compute)
 
@@ -163,8 +142,8 @@ async def projection(request: Request, principal: Analyst, year: YearParam = Non
         chosen, _ = _pick_year(service, year)
         resident = year_stats(service, chosen)["city"]["resident"]
 
-        def compute() -> dict[str, Any]:
-            counts = population_by(service.register.engine, date(chosen, 12, 31), "resident", ("sex", "age"))
+        def compute(register: Register) -> dict[str, Any]:
+            counts = population_by(register.engine, date(chosen, 12, 31), "resident", ("sex", "age"))
             columns = [counts.column(name).to_pylist() for name in ("sex", "age", "population")]
             rows = projection_feed.base_rows(zip(*columns, strict=True))
             try:

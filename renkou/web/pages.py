@@ -27,6 +27,7 @@ from renkou.register.codes import (
     SEX,
     URBAN_RURAL,
 )
+from renkou.register.feeds import FEEDS
 from renkou.web import clerk_forms
 from renkou.web.templating import LANDING, Page, render, request_lang
 
@@ -119,10 +120,15 @@ def _city_districts(service: Service) -> list[tuple[str, str]]:
 async def steward(request: Request, principal: Annotated[Principal, requires(Action.FEED_READ)]) -> HTMLResponse:
     """The department steward's page: upload the feed's file, read its quarantine and findings."""
     feed = principal.feed or ""
+    declared = FEEDS.get(feed)
+    lang = request_lang(request)
+    department = (declared.department_zh if lang == "zh" else declared.department_en) if declared else feed
     twins = (
         f"/api/feeds/{feed}/batches",
         f"/api/feeds/{feed}/quarantine",
         f"/web/api/feeds/{feed}/findings",
         "/web/api/feeds/upload",
     )
-    return render(request, principal, Page("steward.html", "steward.title", twins, {"feed": feed}))
+    return render(
+        request, principal, Page("steward.html", "steward.title", twins, {"feed": feed, "department": department})
+    )

@@ -4,9 +4,10 @@ arithmetic), and their caching across writes."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
-from conftest import Env
+from conftest import PASSWORD, Env
 
 
 @pytest.fixture
@@ -110,3 +111,44 @@ def test_figures_follow_a_write(env: Env) -> None:
     assert {c["key"]: c["value"] for c in after["cards"]}["card.deaths"] == deaths + 1
     registered = {c["key"]: c["value"] for c in after["cards"]}["card.registered"]
     assert registered == {c["key"]: c["value"] for c in before["cards"]}["card.registered"] - 1
+
+
+def test_a_long_computation_does_not_hold_up_other_requests(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The indicator set runs on its own connection: while it runs, signed-in requests (which look up their
+    session under the service's lock) and writes still go through."""
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from renkou.stats import compute
+
+    started, release = threading.Event(), threading.Event()
+    real = compute.compute_stats
+
+    def slow(register: Any, request: Any) -> Any:
+        started.set()
+        assert release.wait(30)
+        return real(register, request)
+
+    monkeypatch.setattr(compute, "compute_stats", slow)
+    env.login("analyst1")
+    answers: list[int] = []
+    worker = threading.Thread(
+        target=lambda: answers.append(env.client.get("/web/api/dashboard/overview?year=2019").status_code)
+    )
+    worker.start()
+    try:
+        assert started.wait(30)
+        other = TestClient(env.client.app, follow_redirects=False)
+        login = other.post("/api/auth/login", json={"username": "clerk_xihu", "password": PASSWORD})
+        assert login.status_code == 200
+        assert other.get("/api/auth/me").json()["username"] == "clerk_xihu"
+        person = env.city.local("330106", date(2021, 6, 1))
+        values = {"id_number": person.id_number, "occurred_on": "2021-05-02"}
+        headers = {"X-CSRF-Token": login.json()["csrf_token"]}
+        written = other.post("/web/api/events", json={"event_type": "death", "values": values}, headers=headers)
+        assert written.status_code == 201
+    finally:
+        release.set()
+        worker.join(60)
+    assert answers == [200]

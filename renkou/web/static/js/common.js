@@ -122,6 +122,17 @@
     node.replaceChildren();
   }
 
+  /* A time from the service (UTC, with or without a zone) in the browser's own time zone: "YYYY-MM-DD HH:mm:ss". */
+  function localTime(text) {
+    if (!text) return "";
+    const stamp = /[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : text + "Z";
+    const moment = new Date(stamp);
+    if (Number.isNaN(moment.getTime())) return String(text);
+    const pad = (n) => String(n).padStart(2, "0");
+    return moment.getFullYear() + "-" + pad(moment.getMonth() + 1) + "-" + pad(moment.getDate()) + " " +
+      pad(moment.getHours()) + ":" + pad(moment.getMinutes()) + ":" + pad(moment.getSeconds());
+  }
+
   function bilingual(pair) {
     if (!pair) return "";
     if (Array.isArray(pair)) return lang === "zh" ? pair[0] : pair[1];
@@ -155,5 +166,6 @@
     showMessage: showMessage,
     hideMessage: hideMessage,
     bilingual: bilingual,
+    localTime: localTime,
   };
 })();

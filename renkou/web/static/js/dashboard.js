@@ -199,8 +199,8 @@ document.addEventListener("DOMContentLoaded", function () {
     const line = (name, data, color, extra) => Object.assign({ name: name, type: "line", data: data, symbolSize: 6,
       itemStyle: { color: color } }, extra || {});
     drawn("trend-population", {
-      grid: { left: 70, right: 20, top: 40, bottom: 30 },
-      legend: { top: 0 },
+      grid: { left: 70, right: 20, top: 40, bottom: 60 },
+      legend: { bottom: 0 },
       tooltip: { trigger: "axis", valueFormatter: (v) => R.fmt(v) },
       xAxis: { type: "category", data: years },
       yAxis: { type: "value", scale: true, axisLabel: { formatter: (v) => R.fmt(v) } },
@@ -211,8 +211,8 @@ document.addEventListener("DOMContentLoaded", function () {
       ],
     });
     drawn("trend-rates", {
-      grid: { left: 60, right: 60, top: 40, bottom: 30 },
-      legend: { top: 0 },
+      grid: { left: 60, right: 60, top: 40, bottom: 60 },
+      legend: { bottom: 0 },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: years },
       yAxis: [{ type: "value", name: "‰" }, { type: "value", name: T("persons"), splitLine: { show: false } }],

@@ -9,10 +9,6 @@ document.addEventListener("DOMContentLoaded", function () {
   const form = document.getElementById("upload-form");
   const message = document.getElementById("upload-message");
 
-  function time(text) {
-    return String(text).replace("T", " ").slice(0, 19);
-  }
-
   async function loadBatches() {
     const batches = await R.getJSON("/api/feeds/" + feed + "/batches");
     const rows = batches.map((b) => {
@@ -23,7 +19,7 @@ document.addEventListener("DOMContentLoaded", function () {
         { dataset: { batch: String(b.batch_id) } },
         el("td", {}, String(b.batch_id)),
         el("td", {}, b.file_name || ""),
-        el("td", {}, time(b.recorded_at)),
+        el("td", {}, R.localTime(b.recorded_at)),
         el("td", { className: "num" }, R.fmt(b.rows)),
         el("td", { className: "num" }, R.fmt(b.accepted)),
         el("td", { className: "num" }, R.fmt(b.quarantined)),

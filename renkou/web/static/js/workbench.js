@@ -43,7 +43,7 @@ document.addEventListener("DOMContentLoaded", function () {
         el("td", {}, event.occurred_on),
         el("td", {}, T("event." + event.event_type)),
         el("td", {}, event.source),
-        el("td", {}, event.recorded_at.replace("T", " ").slice(0, 19)),
+        el("td", {}, R.localTime(event.recorded_at)),
         el("td", {}, Object.entries(event.attributes).map(([k, v]) => k + "=" + v).join("; ")),
       ),
     );
@@ -128,7 +128,7 @@ document.addEventListener("DOMContentLoaded", function () {
         el(
           "tr",
           {},
-          el("td", {}, String(entry.logged_at).replace("T", " ").slice(0, 19)),
+          el("td", {}, R.localTime(entry.logged_at)),
           el("td", {}, el("code", {}, entry.id_number)),
           el("td", {}, entry.event_type ? T("event." + entry.event_type) : ""),
           el("td", {}, T(entry.status)),

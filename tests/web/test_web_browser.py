@@ -1,0 +1,268 @@
+"""End to end in a real headless Chromium (Debian's, driven by Playwright): log in, see the dashboard's pyramid drawn,
+switch language, run a public query and download its CSV, record an event as a clerk, upload a steward's file.
+
+The service runs under uvicorn on a free loopback port, on a private copy of the synthetic city's register. Pages
+must not log a single console error (a Content-Security-Policy violation would be one). Screenshots are written to
+the test's temporary folder (``RENKOU_SCREENSHOTS=dir`` keeps them somewhere else, to look at).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from conftest import PASSWORD, Built, copy_register, open_service
+from web_city import City, citizen_id
+
+from renkou.api.app import create_app
+from renkou.api.service import Service
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Answers a page expects and explains to its user (a quarantined form, a duplicate): Chromium still logs them.
+EXPECTED = ("status of 422", "status of 409")
+TIMEOUT_MS = 60_000  # generous: CI machines are shared, and the first dashboard computes every year's indicators
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Site:
+    """The running service and what the tests need to know about it."""
+
+    url: str
+    service: Service
+    city: City
+    shots: Path
+    console: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def site(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (./dev.sh test does)")
+    folder = tmp_path_factory.mktemp("browser")
+    service = open_service(copy_register(built, folder))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True, name="renkou-test-server")
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    shots = Path(os.environ.get("RENKOU_SCREENSHOTS") or folder / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        yield Site(f"http://127.0.0.1:{port}", service, built.city, shots)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        service.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, site: Site) -> Iterator[Any]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1300, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not any(word in message.text for word in EXPECTED)
+            else None
+        ),
+    )
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield tab
+        assert errors == [], f"console errors: {errors}"
+    finally:
+        context.close()
+
+
+def log_in(page: Any, site: Site, username: str, landing: str) -> None:
+    page.goto(f"{site.url}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(f"{site.url}{landing}**")
+
+
+def canvas_ink(page: Any, selector: str) -> int:
+    """Pixels of the chart's canvas that are not blank: a drawn chart has thousands."""
+    return int(
+        page.evaluate(
+            """(selector) => {
+                const canvas = document.querySelector(selector + ' canvas');
+                if (!canvas) return 0;
+                const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                let ink = 0;
+                for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) ink++;
+                return ink;
+            }""",
+            selector,
+        )
+    )
+
+
+def chart_series(page: Any, selector: str) -> list[dict[str, Any]]:
+    return list(
+        page.evaluate(
+            "(s) => echarts.getInstanceByDom(document.querySelector(s)).getOption().series"
+            ".map((x) => ({name: x.name, data: x.data}))",
+            selector,
+        )
+    )
+
+
+def test_dashboard_draws_the_pyramid_and_switches_language(page: Any, site: Site) -> None:
+    log_in(page, site, "analyst1", "/dashboard")
+    page.wait_for_selector("#pyramid-resident[data-drawn='true']")
+    page.wait_for_selector("#pyramid-registered[data-drawn='true']")
+    page.wait_for_selector("#cards .card")
+    assert canvas_ink(page, "#pyramid-resident") > 2000
+    series = chart_series(page, "#pyramid-registered")
+    assert [s["name"] for s in series] == ["男 2020", "女 2020", "男 2018", "女 2018"]
+    registered = site.city.registered_on(date(2020, 12, 31))
+    # Men are drawn to the left (negative), women to the right: together they are the registered population.
+    assert -sum(series[0]["data"]) + sum(series[1]["data"]) == sum(registered.values())
+    page.wait_for_selector("#fan-chart[data-drawn='true']")
+    page.wait_for_selector("#trend-population[data-drawn='true']")
+    page.wait_for_selector("#district-map[data-drawn='true']")
+    assert canvas_ink(page, "#district-map") > 2000
+    assert page.locator("#district-table tbody tr[data-district='330106'] td").nth(1).inner_text() == "{:,}".format(
+        registered["330106"]
+    )
+    assert page.locator("#plan-board .badge").inner_text() == "尚未提供"
+    page.screenshot(path=str(site.shots / "dashboard-zh.png"), full_page=True)
+
+    page.click("#lang-toggle")
+    page.wait_for_url("**lang=en**")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text().startswith("Population dashboard")
+    page.wait_for_selector("#pyramid-registered[data-drawn='true']")
+    assert [s["name"] for s in chart_series(page, "#pyramid-registered")][:2] == ["Male 2020", "Female 2020"]
+    assert page.locator("#plan-board .badge").inner_text() == "not yet available"
+    page.screenshot(path=str(site.shots / "dashboard-en.png"), full_page=True)
+    # The choice is remembered on the next page.
+    page.goto(f"{site.url}/public")
+    assert page.locator("h1").inner_text() == "Public population query"
+
+
+def test_public_query_and_csv_download(page: Any, site: Site) -> None:
+    page.goto(f"{site.url}/public")
+    page.wait_for_selector("#result-table tbody tr")
+    page.check("input[name='by'][value='sex']")
+    page.select_option("#q-year", "2020")
+    page.select_option("#q-kind", "registered")
+    with page.expect_response(lambda r: "/api/public/population?" in r.url and "sex" in r.url) as answer:
+        page.click("#q-submit")
+    body = answer.value.json()
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('#result-table tbody tr').length === n", arg=len(body["rows"])
+    )
+    shown = page.locator("#result-table tbody tr").all_inner_texts()
+    assert len(shown) == len(body["rows"]) > 2
+    page.screenshot(path=str(site.shots / "public.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("#csv-link")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert set(rows[0]) >= {"district", "sex", "population", "flag"}
+    by_cell = {(r["district"], r["sex"]): r for r in rows}
+    for cell in body["rows"]:
+        row = by_cell[(cell["district"], cell["sex"])]
+        assert row["population"] == ("" if cell["suppressed"] else str(cell["population"]))
+    # The tiny district is suppressed in the download as on the page.
+    assert any(r["flag"] == "x" for r in rows if r["district"] == "330127")
+
+
+def test_clerk_records_a_move_in_and_finds_the_person(page: Any, site: Site) -> None:
+    newcomer = citizen_id("340104", date(1990, 2, 3), 911, "M")
+    log_in(page, site, "clerk_xihu", "/workbench")
+    page.select_option("#event-type", "hukou_in")
+    page.fill("#hukou_in-id_number", newcomer)
+    page.fill("#hukou_in-name", "浏览器测试")
+    page.fill("#hukou_in-occurred_on", "2021-05-20")
+    page.select_option("#hukou_in-hukou_region", "330106")
+    page.select_option("#hukou_in-urban_rural", "111")
+    page.click("#form-hukou_in button[type='submit']")
+    page.wait_for_selector("#record-message[data-status='recorded']")
+    masked = newcomer[:6] + "********" + newcomer[-4:]
+    assert masked in page.locator("#record-message").inner_text()
+    page.wait_for_selector(f"#recent tbody tr:has-text('{masked}')")
+    page.fill("#find-id", newcomer)
+    page.click("#find-submit")
+    page.wait_for_selector("#person:not([hidden])")
+    assert page.locator("#person-name").inner_text() == "浏览器测试"
+    assert page.locator("#history tbody tr").count() == 1
+    assert page.locator("#history tbody tr").first.get_attribute("data-event-type") == "hukou_in"
+    page.screenshot(path=str(site.shots / "workbench.png"), full_page=True)
+    # A form with a bad value is quarantined, and the reason is shown.
+    page.select_option("#event-type", "birth")
+    page.fill("#birth-id_number", newcomer[:-1] + ("0" if newcomer[-1] != "0" else "1"))
+    page.fill("#birth-name", "校验码错")
+    page.fill("#birth-occurred_on", "2021-05-21")
+    page.click("#form-birth button[type='submit']")
+    page.wait_for_selector("#record-message[data-status='quarantined']")
+    assert page.locator("#record-message li[data-reason='id_checksum']").count() == 1
+
+
+def test_steward_uploads_and_reads_the_quarantine(page: Any, site: Site, tmp_path: Path) -> None:
+    baby = citizen_id("330106", date(2021, 4, 2), 912, "F")
+    file = tmp_path / "hukou_2021_04.csv"
+    file.write_text(
+        f"event_type,id_number,name,occurred_on,hukou_region\nbirth,{baby},小红,2021-04-02,330106\n"
+        "birth,33010620210402000,小明,2021-04-02,330106\n",
+        encoding="utf-8",
+    )
+    log_in(page, site, "steward_hukou", "/steward")
+    page.wait_for_selector("#batches tbody tr")
+    page.set_input_files("#upload-file", str(file))
+    page.click("#upload-submit")
+    page.wait_for_selector("#upload-message[data-status='loaded']")
+    page.wait_for_selector("#quarantine tbody tr[data-reason='id_length']")
+    assert page.locator("#batches tbody tr").first.locator("td").nth(1).inner_text() == "hukou_2021_04.csv"
+    assert page.locator("#findings tbody tr[data-kind='birth_mother_unknown']").count() == 1
+    page.screenshot(path=str(site.shots / "steward.png"), full_page=True)
