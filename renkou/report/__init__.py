@@ -17,6 +17,7 @@ from renkou.errors import UserError
 
 if TYPE_CHECKING:
     from renkou.register.store import Register
+    from renkou.report.gather import Step
 
 FORMATS = ("html", "pdf", "docx")
 
@@ -32,32 +33,37 @@ def check_format(fmt: str) -> str:
     return wanted
 
 
-def render_bytes(register: Register, year: int, fmt: str, *, today: date | None = None) -> bytes:
-    """The report of ``year`` from ``register`` in ``fmt`` (html, pdf or docx) as bytes."""
+def render_bytes(
+    register: Register, year: int, fmt: str, *, today: date | None = None, step: Step | None = None
+) -> bytes:
+    """The report of ``year`` from ``register`` in ``fmt`` (html, pdf or docx) as bytes; ``step`` hears progress."""
     from renkou.report.build import build_report
     from renkou.report.fonts import find_cjk_font
-    from renkou.report.gather import gather
+    from renkou.report.gather import gather, quiet
 
     fmt = check_format(fmt)
-    find_cjk_font()  # fail early, before minutes of queries, when the charts could not be drawn
-    report = build_report(gather(register, year, today=today))
+    tell = step or quiet
+    find_cjk_font()  # fail early, before the queries, when the charts could not be drawn
+    report = build_report(gather(register, year, today=today, step=tell))
     if fmt == "html":
         from renkou.report.render_html import render_html
 
-        return render_html(report).encode("utf-8")
+        return render_html(report, step=tell).encode("utf-8")
     if fmt == "pdf":
         from renkou.report.render_pdf import render_pdf
 
-        return render_pdf(report)
+        return render_pdf(report, step=tell)
     from renkou.report.render_docx import render_docx
 
-    return render_docx(report)
+    return render_docx(report, step=tell)
 
 
-def write_report(register: Register, year: int, fmt: str, out: Path, *, today: date | None = None) -> Path:
+def write_report(
+    register: Register, year: int, fmt: str, out: Path, *, today: date | None = None, step: Step | None = None
+) -> Path:
     """Render the report and write it to ``out`` (its folder must exist or be creatable)."""
     fmt = check_format(fmt)
-    data = render_bytes(register, year, fmt, today=today)
+    data = render_bytes(register, year, fmt, today=today, step=step)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     return out

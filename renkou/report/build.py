@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from renkou.report.content_population import districts_section, structure_section, summary_section, trend_section
 from renkou.report.content_vital import ageing_section, fertility_mortality_section, floating_section
-from renkou.report.context import Context, zh
+from renkou.report.context import KIND_ZH, Context, zh
 from renkou.report.gather import ReportData
 from renkou.report.model import CHINESE_NUMERALS, Numbering, Report, Section
 
@@ -37,16 +37,19 @@ DEFINITIONS = (
 
 def _notes(ctx: Context) -> list[str]:
     notes = list(DEFINITIONS)
-    notes.extend(zh(note) for note in ctx.data.current.get("notes", []))
+    for note in ctx.data.current.get("notes", []):
+        # The statistics module prefixes some notes with the population's key ("registered：…").
+        text = zh(note)
+        for key, name in KIND_ZH.items():
+            text = text.replace(f"{key}：", f"{name}：")
+        notes.append(text)
     small = [
         str(d["name"])
         for d in ctx.data.current["districts"].values()
         if any("生命表" in str(text) for text in d["resident"].get("notes", {}).values())
     ]
     if small:
-        notes.append(
-            f"{'、'.join(small)}的死亡人数较少，其生命表指标不稳定或无法计算，本报告只列出全市的预期寿命。"
-        )
+        notes.append(f"{'、'.join(small)}的死亡人数较少，其生命表指标不稳定或无法计算，本报告只列出全市的预期寿命。")
     return notes
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 WIDTH = 6.3  # inches: the text width of an A4 page with 2.5 cm margins
 HEIGHT = 3.3
 WIDE_HEIGHT = 3.9
+MAX_HEIGHT = 5.2
 PNG_DPI = 200
 # Muted colours in the spirit of printed bulletins: blue for men / the first series, red for women / the second.
 COLOURS = ("#2f5d8a", "#c0504d", "#7f9f3f", "#8064a2", "#4bacc6", "#f79646")
@@ -59,10 +60,11 @@ def render(draw: Callable[[], Figure], fmt: str) -> bytes:
     """Draw a chart and return it as ``svg`` (UTF-8 text without the XML prologue) or ``png`` bytes."""
     import matplotlib
 
-    with matplotlib.rc_context(style()):
+    with matplotlib.rc_context(style()):  # type: ignore[arg-type]
         figure = draw()
         buffer = io.BytesIO()
-        figure.savefig(buffer, format=fmt, dpi=PNG_DPI if fmt == "png" else 100, bbox_inches="tight")
+        # Constrained layout already fits the labels; bbox_inches="tight" would cost a second drawing pass.
+        figure.savefig(buffer, format=fmt, dpi=PNG_DPI if fmt == "png" else 100)
     data = buffer.getvalue()
     if fmt == "svg":
         text = data.decode("utf-8")
@@ -145,7 +147,12 @@ def lines(
             for xi, yi in zip(x, y, strict=True):
                 if np.isfinite(yi):
                     axes.annotate(
-                        f"{yi:.{digits}f}", (xi, yi), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=6.5
+                        f"{yi:.{digits}f}",
+                        (xi, yi),
+                        textcoords="offset points",
+                        xytext=(0, 5),
+                        ha="center",
+                        fontsize=6.5,
                     )
     axes.set_xticks(x, list(categories))
     axes.set_ylabel(ylabel)
@@ -189,7 +196,8 @@ def hbars(
     height: float | None = None,
 ) -> Figure:
     """Grouped horizontal bars, the first category on top, values printed at the bar ends."""
-    figure = _figure(height or max(HEIGHT, 0.28 * len(categories) * max(1, len(series)) + 0.8))
+    bars_drawn = len(categories) * max(1, len(series))
+    figure = _figure(height or min(MAX_HEIGHT, max(HEIGHT, 0.16 * bars_drawn + 0.9)))
     axes = figure.add_subplot()
     y = np.arange(len(categories))[::-1]
     band = 0.8 / max(len(series), 1)

@@ -69,9 +69,11 @@ def _draw(axes: Axes, features: list[dict[str, Any]], values: Mapping[str, float
     axes.set_axis_off()
 
 
-def _label(axes: Axes, x: float, y: float, name: str, value: float | None, value_format: str) -> None:
+def _label(axes: Axes, x: float, y: float, name: str, value: float | None, value_format: str, norm: Normalize) -> None:
     shown = "无数据" if value is None else value_format.format(value)
-    axes.annotate(f"{name}\n{shown}", (x, y), ha="center", va="center", fontsize=6.5, color="#111111")
+    # White on the darkest third of the colour scale, where black text would disappear.
+    colour = "white" if value is not None and norm(value) > 0.66 else "#111111"
+    axes.annotate(f"{name}\n{shown}", (x, y), ha="center", va="center", fontsize=6.5, color=colour)
 
 
 def choropleth(
@@ -82,8 +84,8 @@ def choropleth(
     value_format: str = "{:.1f}",
 ) -> Figure:
     """Districts shaded by ``values`` (district code -> value, None for no data) with a colour bar."""
-    from matplotlib.cm import ScalarMappable
     from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
     from matplotlib.colors import Normalize
 
     features = list(geojson["features"])
@@ -92,7 +94,7 @@ def choropleth(
     if high == low:
         low, high = low - 0.5, high + 0.5
     norm = Normalize(low, high)
-    figure = _figure(WIDE_HEIGHT + 1.0, width=WIDTH)
+    figure = _figure(WIDE_HEIGHT, width=WIDTH)
     axes = figure.add_subplot()
     _draw(axes, features, values, norm)
     latitudes = [ring[:, 1].mean() for f in features for polygon in rings(f["geometry"]) for ring in polygon[:1]]
@@ -105,15 +107,35 @@ def choropleth(
     for feature in features:
         code = feature["properties"]["code"]
         if feature not in small:
-            _label(axes, placed[code][1], placed[code][2], feature["properties"]["name"], values.get(code), value_format)
+            _label(
+                axes,
+                placed[code][1],
+                placed[code][2],
+                feature["properties"]["name"],
+                values.get(code),
+                value_format,
+                norm,
+            )
     if small:
-        inset = axes.inset_axes((0.68, 0.0, 0.36, 0.5))
+        inset = axes.inset_axes((0.66, -0.04, 0.40, 0.54))
         _draw(inset, small, values, norm)
         inset.set_aspect(aspect)
         for feature in small:
             code = feature["properties"]["code"]
-            _label(inset, placed[code][1], placed[code][2], feature["properties"]["name"], values.get(code), value_format)
+            _label(
+                inset,
+                placed[code][1],
+                placed[code][2],
+                feature["properties"]["name"],
+                values.get(code),
+                value_format,
+                norm,
+            )
         inset.set_axis_on()
+        inset.grid(False)
+        for spine in inset.spines.values():
+            spine.set_visible(True)
+            spine.set_color("#777777")
         inset.set_xticks([])
         inset.set_yticks([])
         inset.set_title("中心城区（放大）", fontsize=7)

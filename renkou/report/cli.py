@@ -35,10 +35,19 @@ def report_command(
     chosen = check_format(fmt)
     if out.exists() and out.is_dir():
         raise UserError(f"--out：{out} 是一个目录，应为文件名", f"--out: {out} is a folder, expected a file name")
+    from rich.console import Console
+
     started = time.perf_counter()
+    console = Console(stderr=True)
     register = Register.open(db, read_only=True)
     try:
-        write_report(register, year, chosen, out)
+        # A spinner with the current step on a terminal; nothing extra when stderr is a file or a pipe.
+        with console.status("编制报告 / building the report", spinner="dots") as status:
+
+            def step(text: str) -> None:
+                status.update(f"编制报告 / building the report: {text}")
+
+            write_report(register, year, chosen, out, step=step if console.is_terminal else None)
     finally:
         register.close()
     print(

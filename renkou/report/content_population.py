@@ -8,7 +8,7 @@ from typing import Any
 from renkou.report import charts
 from renkou.report import wording as w
 from renkou.report.context import KIND_ZH, Context, city_block, value
-from renkou.report.model import Figure, Paragraph, Section, Table
+from renkou.report.model import Block, Figure, Paragraph, Section, Table
 
 SHARES = (
     ("share_0_14", "0-14岁"),
@@ -44,7 +44,7 @@ def summary_section(ctx: Context, number: str) -> Section:
         f"年末常住人口中，城镇人口{w.persons(value(res, 'urban_population'))}，常住人口城镇化率为"
         f"{w.percent(value(res, 'urbanization_rate'))}"
         f"{w.change_in_points(value(res, 'urbanization_rate'), value(res0, 'urbanization_rate'))}。"
-        f"全市常住人口中有家庭户{w.count_cell(value(res, 'households'))}户，平均每户"
+        f"全市常住人口中有家庭户{w.integer(value(res, 'households'))}户，平均每户"
         f"{w.number(value(res, 'mean_household_size'))}人。"
     )
     section = Section(number, "人口总量与变动", [Paragraph(first), *(Paragraph(t) for t in vital), Paragraph(urban)])
@@ -141,7 +141,7 @@ def structure_section(ctx: Context, number: str) -> Section:
                 f"性别比（女=100）为{w.number(value(block, 'sex_ratio'))}。"
             )
         )
-    section = Section(number, "人口年龄结构", paragraphs)
+    section = Section(number, "人口年龄结构", list[Block](paragraphs))
     for kind in ("registered", "resident"):
         current, earlier = ctx.data.pyramids[kind]
         now_label, then_label = f"{current.on.year}年末", _date_label(earlier.on)
@@ -219,7 +219,10 @@ def trend_section(ctx: Context, number: str) -> Section:
             partial(
                 charts.lines,
                 labels,
-                {"常住人口": series("resident", "population", wan), "户籍人口": series("registered", "population", wan)},
+                {
+                    "常住人口": series("resident", "population", wan),
+                    "户籍人口": series("registered", "population", wan),
+                },
                 "万人",
             ),
         )
@@ -273,7 +276,10 @@ def districts_section(ctx: Context, number: str) -> Section:
     text = f"全市共有{len(rows)}个区、县（市）。"
     if largest is not None:
         text += f"常住人口最多的是{largest[1]}（{w.persons(value(largest[2]['resident'], 'population'))}）。"
-    text += f"与上年末相比，{len(growing)}个区县常住人口增加。"
+    if rows and len(growing) == len(rows):
+        text += "与上年末相比，各区县常住人口均有增加。"
+    else:
+        text += f"与上年末相比，{len(growing)}个区县常住人口增加，{len(rows) - len(growing)}个区县持平或减少。"
     table_rows = []
     for _code, name, d in rows:
         res, reg, flo = d["resident"], d["registered"], d["floating"]
@@ -300,7 +306,9 @@ def districts_section(ctx: Context, number: str) -> Section:
             w.number(value(city["resident"], "crude_birth_rate")),
             w.number(value(city["resident"], "crude_death_rate")),
             w.number(
-                None if value(city["resident"], "urbanization_rate") is None else city["resident"]["urbanization_rate"] * 100
+                None
+                if value(city["resident"], "urbanization_rate") is None
+                else city["resident"]["urbanization_rate"] * 100
             ),
         )
     )

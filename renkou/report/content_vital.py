@@ -47,7 +47,7 @@ def ageing_section(ctx: Context, number: str) -> Section:
         f"{ctx.year}年末，全市常住人口中60岁及以上老年人口{w.persons(value(res, 'population_60_plus'))}，"
         f"占{w.percent(value(res, 'share_60_plus'))}；65岁及以上{w.persons(value(res, 'population_65_plus'))}，"
         f"占{w.percent(value(res, 'share_65_plus'))}；80岁及以上人口占{w.percent(value(res, 'share_80_plus'))}。"
-        f"老年人口家庭中，仅有60岁及以上老人的家庭户（空巢）{w.count_cell(value(res, 'elderly_only_households'))}户。"
+        f"老年人口家庭中，仅有60岁及以上老人的家庭户（空巢）{w.integer(value(res, 'elderly_only_households'))}户。"
     )
     if ranked:
         top, bottom = ranked[0], ranked[-1]
@@ -157,7 +157,9 @@ def fertility_mortality_section(ctx: Context, number: str) -> Section:
             f"{ctx.year}年分年龄别生育率",
             ctx.source(),
             "户籍与常住人口各五岁年龄组妇女的生育率（‰）折线",
-            partial(charts.lines, ages, {"常住人口": asfr(res), "户籍人口": asfr(reg)}, "每千名妇女年生育数（‰）", digits=1),
+            partial(
+                charts.lines, ages, {"常住人口": asfr(res), "户籍人口": asfr(reg)}, "每千名妇女年生育数（‰）", digits=1
+            ),
         )
     )
     rows = (
@@ -178,7 +180,10 @@ def fertility_mortality_section(ctx: Context, number: str) -> Section:
             ctx.numbering.table(),
             f"{ctx.year}年生育与死亡指标",
             ("指标", "单位", "户籍人口", "常住人口"),
-            tuple((label, unit, w.number(value(reg, key), d), w.number(value(res, key), d)) for label, unit, key, d in rows),
+            tuple(
+                (label, unit, w.number(value(reg, key), d), w.number(value(res, key), d))
+                for label, unit, key, d in rows
+            ),
             ctx.source(),
             "生命表按简略年龄组（0、1-4、5-9……85+）编制，婴儿组平均存活年数按 Andreev-Kingkade 方法取值；"
             "死亡人数少时，预期寿命受偶然波动影响大。",
@@ -227,7 +232,8 @@ def floating_section(ctx: Context, number: str) -> Section:
     flo, res = city_block(now, "floating"), city_block(now, "resident")
     flo0 = city_block(before, "floating")
     population = value(flo, "population")
-    share = None if not population or not value(res, "population") else population / res["population"]
+    resident_population = value(res, "population")
+    share = None if not population or not resident_population else population / resident_population
     provinces = province_rows(value(flo, "by_province_of_origin") or {})
     text = (
         f"{ctx.year}年末，居住在本市而户籍在外地的流动人口{w.persons(population)}"
@@ -246,7 +252,13 @@ def floating_section(ctx: Context, number: str) -> Section:
             f"{ctx.year}年末流动人口按户籍所在省份分布",
             ctx.source(),
             "流动人口户籍所在省份（人数最多的省份）的条形图",
-            partial(charts.hbars, [n for n, _c in provinces], {"流动人口": [float(c) for _n, c in provinces]}, "人", digits=0),
+            partial(
+                charts.hbars,
+                [n for n, _c in provinces],
+                {"流动人口": [float(c) for _n, c in provinces]},
+                "人",
+                digits=0,
+            ),
         )
     )
     stays = value(flo, "by_years_of_residence") or {}

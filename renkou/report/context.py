@@ -35,13 +35,13 @@ class Context:
 
     def source_years(self, first: int, last: int) -> str:
         """The source line of a series: 各年 12 月 31 日."""
-        return (
-            f"资料来源：renkou 人口登记库，{first}—{last} 年各年 12 月 31 日（{self.data.extracted_on.isoformat()} 提取）。"
-        )
+        return f"资料来源：renkou 人口登记库，{first}—{last} 年各年 12 月 31 日（{self.data.extracted_on.isoformat()} 提取）。"
 
     def trend_years(self) -> list[int]:
         """The years of the trend section whose whole year the register covers (flows known), oldest first."""
-        return [y for y in sorted(self.data.stats) if value(self.data.stats[y]["city"]["resident"], "births") is not None]
+        return [
+            y for y in sorted(self.data.stats) if value(self.data.stats[y]["city"]["resident"], "births") is not None
+        ]
 
 
 def value(block: dict[str, Any] | None, key: str) -> Any:

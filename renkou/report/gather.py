@@ -4,6 +4,7 @@ population by sex and single age for the pyramids. The only module of the report
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -72,7 +73,14 @@ def _year_end(year: int) -> date:
     return date(year, 12, 31)
 
 
-def gather(register: Register, year: int, *, today: date | None = None) -> ReportData:
+Step = Callable[[str], None]  # told what is being done, for a progress display
+
+
+def quiet(_: str) -> None:
+    """The default step callback: say nothing."""
+
+
+def gather(register: Register, year: int, *, today: date | None = None, step: Step = quiet) -> ReportData:
     """Read the report's figures for ``year`` (as of 31 December) from ``register``.
 
     Refuses, with a bilingual one-line reason, a year the register cannot answer for: outside its range, without
@@ -83,6 +91,7 @@ def gather(register: Register, year: int, *, today: date | None = None) -> Repor
 
     if not 1900 <= year <= 2200:
         raise UserError(f"--year：年份不合理：{year}", f"--year: not a plausible year: {year}")
+    step(f"{year} 年指标 / indicators of {year}")
     current = compute_stats(register, StatsRequest(as_of=_year_end(year)))
     start = date.fromisoformat(current["register"]["start"])
     if start > _year_end(year - 1):
@@ -93,15 +102,17 @@ def gather(register: Register, year: int, *, today: date | None = None) -> Repor
             f"are incomplete); the first year a report can cover is {start.year + 1}",
         )
     stats: dict[int, dict[str, Any]] = {year: current}
-    # Earlier years back to the trend window's start, and the year before it for the changes of its first year;
-    # a year ending before the register starts is simply absent.
-    for earlier in range(year - 1, year - TREND_YEARS - 1, -1):
+    # The earlier years of the trend window (the year before also gives the changes of the summary); a year ending
+    # before the register starts is simply absent.
+    for earlier in range(year - 1, year - TREND_YEARS, -1):
         if _year_end(earlier) < start:
             break
+        step(f"{earlier} 年指标 / indicators of {earlier}")
         stats[earlier] = compute_stats(register, StatsRequest(as_of=_year_end(earlier)))
     # Five years earlier, or the register's first day when it starts later than that.
     earlier_on = max(_year_end(year - PYRAMID_LAG), start)
     pyramids: dict[str, tuple[Pyramid, Pyramid]] = {}
+    step("人口金字塔 / pyramids")
     for kind in PYRAMID_KINDS:
         pair = [
             pyramid_from_rows(population_by(register.engine, on, cast(Kind, kind), ("sex", "age")).to_pylist(), on)

@@ -11,6 +11,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from renkou.report.charts import render
+from renkou.report.gather import Step, quiet
 from renkou.report.model import Figure, Paragraph, Report, Table
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ def _figure(document: Document, figure: Figure) -> None:
     _small(document, figure.source)
 
 
-def render_docx(report: Report) -> bytes:
+def render_docx(report: Report, *, step: Step = quiet) -> bytes:
     """The report as the bytes of a .docx file."""
     from docx import Document as new_document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -146,6 +147,7 @@ def render_docx(report: Report) -> bytes:
     for line in (f"—— {report.subtitle} ——", report.issuer, report.date_line):
         paragraph = document.add_paragraph(line)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    figures = len(report.figures())
     for part in report.sections:
         document.add_heading(part.heading, level=1)
         for block in part.blocks:
@@ -155,6 +157,7 @@ def render_docx(report: Report) -> bytes:
             elif isinstance(block, Table):
                 _table(document, block)
             else:
+                step(f"图 {block.number}/{figures} / chart {block.number} of {figures}")
                 _figure(document, block)
     document.add_heading("附注", level=1)
     for index, note in enumerate(report.notes, start=1):

@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from renkou.report.charts import render
+from renkou.report.gather import Step, quiet
 from renkou.report.model import Figure, Paragraph, Report, Table
 
 
@@ -32,16 +33,20 @@ def _figure_image(figure: Figure, charts: str) -> str:
     return f'<img src="data:image/png;base64,{data}" alt="{figure.alt}">'
 
 
-def _blocks(report: Report, charts: str) -> list[dict[str, Any]]:
+def _blocks(report: Report, charts: str, step: Step) -> list[dict[str, Any]]:
     sections = []
+    count = len(report.figures())
     for section in report.sections:
         blocks: list[dict[str, Any]] = []
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 blocks.append({"kind": "paragraph", "text": block.text})
             elif isinstance(block, Table):
-                blocks.append({"kind": "table", **asdict(block), "label": block.label, "numeric": _numeric_columns(block)})
+                blocks.append(
+                    {"kind": "table", **asdict(block), "label": block.label, "numeric": _numeric_columns(block)}
+                )
             else:
+                step(f"图 {block.number}/{count} / chart {block.number} of {count}")
                 blocks.append(
                     {
                         "kind": "figure",
@@ -57,7 +62,7 @@ def _blocks(report: Report, charts: str) -> list[dict[str, Any]]:
     return sections
 
 
-def render_html(report: Report, *, charts: str = "svg") -> str:
+def render_html(report: Report, *, charts: str = "svg", step: Step = quiet) -> str:
     """The report as HTML; ``charts`` is ``svg`` (inline SVG) or ``png`` (``data:`` URIs, for WeasyPrint)."""
     import jinja2
 
@@ -70,7 +75,7 @@ def render_html(report: Report, *, charts: str = "svg") -> str:
         "subtitle": report.subtitle,
         "issuer": report.issuer,
         "date_line": report.date_line,
-        "sections": _blocks(report, charts),
+        "sections": _blocks(report, charts, step),
         "notes": report.notes,
     }
     return template.render(report=view, css=css)

@@ -25,6 +25,11 @@ def count_cell(count: float | None) -> str:
     return DASH if count is None else f"{round(count):,}"
 
 
+def integer(count: float | None) -> str:
+    """A count in running text, without separators (as bulletins print them): ``6736``."""
+    return DASH if count is None else str(round(count))
+
+
 def number(value: float | None, digits: int = 2) -> str:
     """A plain number with ``digits`` decimals, or the dash."""
     return DASH if value is None else f"{value:.{digits}f}"
