@@ -1,0 +1,68 @@
+"""Linkage settings as data: thresholds, blocking keys and training options, read from a YAML file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from renkou.errors import UserError
+
+# Columns of the comparison records (see renkou.linkage.features) that blocking rules may use.
+BLOCKING_COLUMNS = frozenset(
+    {"id_head", "id_tail", "id_digits_sorted", "birth_date", "name_s", "name_py", "surname_py", "sex", "region", "id_div"}
+)
+
+
+class LinkSettings(BaseModel):
+    """Everything that decides how records are linked; defaults are the tested configuration."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    upper_threshold: float = Field(0.99, gt=0, lt=1, description="match probability from which a pair is auto-linked")
+    lower_threshold: float = Field(0.5, gt=0, lt=1, description="match probability from which a pair goes to review")
+    # Each rule is a list of columns that must be equal; rules are OR-ed (Splink removes the overlaps).
+    blocking_rules: list[list[str]] = [
+        ["id_head"],
+        ["id_tail"],
+        ["id_digits_sorted"],
+        ["birth_date", "surname_py"],
+        ["name_py", "region"],
+    ]
+    training_blocking_rules: list[list[str]] = [["birth_date"], ["name_py"], ["id_head"]]
+    max_pairs_for_u: float = Field(1e6, gt=0, description="random pairs sampled to estimate u probabilities")
+    max_iterations: int = Field(25, ge=1, le=1000)
+    em_convergence: float = Field(1e-4, gt=0)
+    # A block may not be larger than this many pairs per left record on average (guards against exploding blocks).
+    max_pairs_per_record: float = Field(2000, gt=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> LinkSettings:
+        if self.lower_threshold > self.upper_threshold:
+            raise ValueError("lower_threshold must not exceed upper_threshold")
+        for rule in self.blocking_rules + self.training_blocking_rules:
+            unknown = [column for column in rule if column not in BLOCKING_COLUMNS]
+            if not rule or unknown:
+                raise ValueError(f"blocking rule {rule} uses unknown columns {unknown} (known: {sorted(BLOCKING_COLUMNS)})")
+        return self
+
+
+def load_settings(path: Path | None) -> LinkSettings:
+    """Settings from a YAML file (missing keys keep their defaults); ``None`` gives the defaults."""
+    if path is None:
+        return LinkSettings()
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as error:
+        raise UserError(f"无法读取设置文件 {path}：{error}", f"cannot read settings file {path}: {error}") from None
+    except yaml.YAMLError as error:
+        raise UserError(f"设置文件 {path} 不是有效的 YAML：{error}", f"settings file {path} is not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise UserError(f"设置文件 {path} 应为键值映射", f"settings file {path} must be a mapping of keys to values")
+    try:
+        return LinkSettings(**data)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(root)'}={e.get('input')!r}: {e['msg']}" for e in error.errors())
+        raise UserError(f"设置文件 {path} 有误：{problems}", f"settings file {path} is invalid: {problems}") from None
