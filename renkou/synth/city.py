@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import math
+import queue
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -248,6 +250,55 @@ def _write_duplicates(files: _Files, feed: str, key: str, table: pa.Table) -> No
     files.record(feed, key, lines, table.column(TRUTH).to_pylist(), ["duplicate"] * table.num_rows)
 
 
+class _Writer:
+    """Writes chunks on a second thread while the next chunk is drawn (Arrow, zlib and file writes release the GIL).
+
+    Chunks are written in the order they are put, each with its own random stream for the dirt, so the files do not
+    depend on timing. At most two chunks wait, which keeps memory bounded.
+    """
+
+    def __init__(self, files: _Files, rates: DirtRates, ctx: Context, progress: Progress | None, total: int) -> None:
+        self.files, self.rates, self.ctx, self.progress, self.total = files, rates, ctx, progress, total
+        self.queue: queue.Queue[tuple[list[tuple[str, pa.Table]], int, Task] | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.done = 0
+        self.thread = threading.Thread(target=self._run, name="synth-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # drain after a failure
+            tables, uid, task = item
+            try:
+                code = self.ctx.plan.district_codes[task.district]
+                _write_chunk(self.files, tables, uid, code, self.rates, self.ctx.rng(3, uid))
+                self.files.flush_truth()
+                self.done += task.persons
+                if self.progress is not None:
+                    self.progress(self.done, self.total)
+            except BaseException as error:  # re-raised on the generating thread
+                self.error = error
+
+    def put(self, item: tuple[list[tuple[str, pa.Table]], int, Task]) -> None:
+        """Hand a chunk to the writer (waits while two are pending); re-raise the writer's error if it failed."""
+        while True:
+            if self.error is not None:
+                raise self.error
+            try:
+                self.queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def finish(self) -> None:
+        """Wait for everything handed over to be written."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 def _prepare(out: Path, force: bool) -> None:
     """Make ``out`` ready: refuse anything but our own files there; replace those only with ``force``."""
     if out.exists() and not out.is_dir():
@@ -303,18 +354,13 @@ def generate(
     work = tasks(plan, scale, chunk_size)
     total = sum(task.persons for task in work)
     files = _Files(out)
-    done = 0
+    writer = _Writer(files, rates, ctx, progress, total)
     try:
         for uid, task in enumerate(work):
             make = registered_tables if task.part == "registered" else floating_tables
-            tables = make(ctx, task.district, task.chunk, task.n_chunks)
-            rng = ctx.rng(3, uid)
-            _write_chunk(files, tables, uid, plan.district_codes[task.district], rates, rng)
-            files.flush_truth()
-            done += task.persons
-            if progress is not None:
-                progress(done, total)
+            writer.put((make(ctx, task.district, task.chunk, task.n_chunks), uid, task))
     finally:
+        writer.finish()
         files.close()
     summary = Summary(
         city=city,
