@@ -40,6 +40,7 @@ PART_CLIS: list[str] = [
     "renkou.demo",
     "renkou.synth.cli",
     "renkou.report.cli",
+    "renkou.linkage.cli",
 ]
 
 

@@ -37,10 +37,14 @@ def _comparisons() -> list[object]:
         ],
     )
     return [
-        # One changed digit or two swapped digits are one Damerau-Levenshtein edit. No level for two edits: two
+        # One changed digit or two swapped digits are one Damerau-Levenshtein edit. No exact level (an exact number
+        # is taken by the rules before the model) and none for two edits: two
         # valid numbers always differ in at least two places (the check character catches any single change), so
         # a neighbour born the same day in the same district is two edits away and says nothing.
-        cl.DamerauLevenshteinAtThresholds("id_number", [1]),
+        cl.CustomComparison(
+            output_column_name="id_number",
+            comparison_levels=[cll.NullLevel("id_number"), cll.DamerauLevenshteinLevel("id_number", 1), cll.ElseLevel()],
+        ),
         name,
         cl.LevenshteinAtThresholds("birth_date", [1]),
         cl.ExactMatch("sex"),
@@ -111,7 +115,6 @@ def score(left: pa.Table, right: pa.Table, settings: LinkSettings) -> ModelResul
             converged = False
             messages.append(f"EM on {'+'.join(rule)} did not converge (last change {change})")
     predictions = linker.inference.predict(threshold_match_probability=settings.lower_threshold)
-    weights = linker.visualisations.match_weights_chart  # noqa: F841  (kept for interactive inspection)
     pairs = connection.sql(
         f"SELECT unique_id_l AS left_id, unique_id_r AS right_id, match_probability FROM {predictions.physical_name}"
     ).to_arrow_table()
