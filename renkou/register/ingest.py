@@ -162,8 +162,10 @@ def ingest_file(
         batch_id = int(engine.scalar("SELECT coalesce(max(batch_id), 0) + 1 FROM batches"))
         # Event ids follow the file's line numbers (a gap where a line was quarantined or repeated): numbering
         # needs no sort, and the ids still increase in file order and across batches.
-        id_base = int(engine.scalar("SELECT coalesce(max(event_id), 0) FROM events")) - 1
         first_line, last_line = engine.rows("SELECT min(line), max(line) FROM rk_unique")[0]
+        # The first accepted line gets the id after the register's last; JSON lines and Parquet count lines from 1,
+        # CSV and XLSX from 2 (the header), so the offset is taken from the first line actually present.
+        id_base = int(engine.scalar("SELECT coalesce(max(event_id), 0) FROM events")) + 1 - int(first_line or 0)
         attributes = ", ".join(ATTRIBUTE_NAMES)
         stamp = f"TIMESTAMP '{recorded_at.isoformat(sep=' ')}'"
         engine.execute(

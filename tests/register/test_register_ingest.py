@@ -190,3 +190,19 @@ def test_formats_xlsx_jsonl_parquet(register: Register, people: dict[str, str], 
     registered = register.population(on, "registered", ()).column("population")[0].as_py()
     assert registered == 4  # wang died, the baby was born: 4 - 1 + 1
     assert resident == registered + 1
+
+
+def test_consecutive_json_lines_batches_chain(register: Register, people: dict[str, str], tmp_path: Path) -> None:
+    for index, name in enumerate(("zhao", "sun")):
+        path = tmp_path / f"residence_{index}.jsonl"
+        record = {
+            "event_type": "residence_registered",
+            "id_number": people[name],
+            "occurred_on": "2019-01-10",
+            "residence_region": "330106",
+        }
+        path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+        [summary] = register.ingest([path], today=date(2021, 1, 1))
+        assert summary.accepted == 1
+    assert register.engine.rows("SELECT event_id FROM events ORDER BY event_id") == [(1,), (2,)]
+    assert register.verify(deep=True).ok
