@@ -171,7 +171,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def machine(load: float) -> str:
+def machine() -> str:
+    """CPU model, core count, system and Python version."""
     model = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -235,14 +236,16 @@ def main() -> None:
     print(
         f"persons={args.persons} requests={len(latencies)} errors={errors} target={args.rate:.0f}/s "
         f"achieved={achieved:.1f}/s p50={p50:.2f} ms p99={p99:.2f} ms max={max(latencies) * 1000:.2f} ms "
-        f"mean={statistics.fmean(latencies) * 1000:.2f} ms warm-up={warm:.1f} s ({len(mix)} distinct queries)"
+        f"mean={statistics.fmean(latencies) * 1000:.2f} ms warm-up={warm:.1f} s ({len(mix)} distinct queries) "
+        f"load-average-at-start={load_at_start:.1f}"
     )
     if args.results:
         command = "python bench/bench_api.py " + " ".join(sys.argv[1:])
         with args.results.open("a", encoding="utf-8") as handle:
             handle.write(
                 f"| {date.today().isoformat()} | {args.persons:,} | {args.rate:.0f}/s x {args.duration:.0f} s | "
-                f"{achieved:.1f}/s | {p50:.2f} ms | {p99:.2f} ms | {errors} | {machine(load_at_start)} | `{command}` |\n"
+                f"{load_at_start:.1f} | {achieved:.1f}/s | {p50:.2f} ms | {p99:.2f} ms | {errors} | {machine()} | "
+                f"`{command}` |\n"
             )
 
 
