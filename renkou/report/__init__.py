@@ -4,7 +4,8 @@ Flow: :func:`renkou.report.gather.gather` reads the indicator sets and pyramids 
 register access), :func:`renkou.report.build.build_report` assembles the document model (pure), and the renderers
 (:mod:`render_html`, :mod:`render_pdf`, :mod:`render_docx`) write it out; charts are matplotlib
 (:mod:`renkou.report.charts`, :mod:`renkou.report.charts_map`) with a CJK font found by :mod:`renkou.report.fonts`.
-:func:`write_report` does all of it for one register and year.
+:func:`write_report` does all of it for one register, year and format; :func:`write_reports` writes several
+formats from one reading of the register (each chart drawn once per image format).
 """
 
 from __future__ import annotations
@@ -33,37 +34,52 @@ def check_format(fmt: str) -> str:
     return wanted
 
 
-def render_bytes(
-    register: Register, year: int, fmt: str, *, today: date | None = None, step: Step | None = None
-) -> bytes:
-    """The report of ``year`` from ``register`` in ``fmt`` (html, pdf or docx) as bytes; ``step`` hears progress."""
+def render_reports(
+    register: Register, year: int, formats: list[str], *, today: date | None = None, step: Step | None = None
+) -> dict[str, bytes]:
+    """The report of ``year`` in each of ``formats`` (html, pdf, docx), read and built once; ``step`` hears progress."""
     from renkou.report.build import build_report
     from renkou.report.fonts import find_cjk_font
     from renkou.report.gather import gather, quiet
 
-    fmt = check_format(fmt)
+    chosen = [check_format(fmt) for fmt in formats]
     tell = step or quiet
     find_cjk_font()  # fail early, before the queries, when the charts could not be drawn
     report = build_report(gather(register, year, today=today, step=tell))
-    if fmt == "html":
-        from renkou.report.render_html import render_html
+    result: dict[str, bytes] = {}
+    for fmt in chosen:
+        if fmt == "html":
+            from renkou.report.render_html import render_html
 
-        return render_html(report, step=tell).encode("utf-8")
-    if fmt == "pdf":
-        from renkou.report.render_pdf import render_pdf
+            result[fmt] = render_html(report, step=tell).encode("utf-8")
+        elif fmt == "pdf":
+            from renkou.report.render_pdf import render_pdf
 
-        return render_pdf(report, step=tell)
-    from renkou.report.render_docx import render_docx
+            result[fmt] = render_pdf(report, step=tell)
+        else:
+            from renkou.report.render_docx import render_docx
 
-    return render_docx(report, step=tell)
+            result[fmt] = render_docx(report, step=tell)
+    return result
+
+
+def write_reports(
+    register: Register, year: int, outputs: dict[str, Path], *, today: date | None = None, step: Step | None = None
+) -> dict[str, Path]:
+    """Write the report of ``year`` in several formats at once (format -> file), e.g. for ``renkou demo``."""
+    targets = {check_format(fmt): path for fmt, path in outputs.items()}
+    rendered = render_reports(register, year, list(targets), today=today, step=step)
+    written = {}
+    for fmt, data in rendered.items():
+        path = targets[fmt]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written[fmt] = path
+    return written
 
 
 def write_report(
     register: Register, year: int, fmt: str, out: Path, *, today: date | None = None, step: Step | None = None
 ) -> Path:
-    """Render the report and write it to ``out`` (its folder must exist or be creatable)."""
-    fmt = check_format(fmt)
-    data = render_bytes(register, year, fmt, today=today, step=step)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    return out
+    """Render the report in one format and write it to ``out`` (its folder is created if needed)."""
+    return write_reports(register, year, {fmt: out}, today=today, step=step)[check_format(fmt)]

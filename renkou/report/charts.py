@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from renkou.report.fonts import find_cjk_font
+from renkou.report.model import Figure as ReportFigure
+from renkou.report.model import Report
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -70,6 +72,14 @@ def render(draw: Callable[[], Figure], fmt: str) -> bytes:
         text = data.decode("utf-8")
         data = text[text.index("<svg") :].encode("utf-8")  # inline SVG must not carry <?xml ...> or a DOCTYPE
     return data
+
+
+def figure_bytes(report: Report, figure: ReportFigure, fmt: str) -> bytes:
+    """The chart of ``figure`` as ``fmt``, drawn once per report and format."""
+    key = (figure.number, fmt)
+    if key not in report.drawn:
+        report.drawn[key] = render(figure.draw, fmt)
+    return report.drawn[key]
 
 
 def _figure(height: float = HEIGHT, *, width: float = WIDTH) -> Figure:

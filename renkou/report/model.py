@@ -82,6 +82,8 @@ class Report:
     date_line: str
     sections: list[Section]
     notes: list[str]
+    # Charts already drawn, by (figure number, "svg" | "png"): a PDF and a Word file of one report draw each once.
+    drawn: dict[tuple[int, str], bytes] = field(default_factory=dict, repr=False, compare=False)
 
     def figures(self) -> list[Figure]:
         """Every figure in order."""

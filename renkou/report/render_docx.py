@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from renkou.report.charts import render
+from renkou.report.charts import figure_bytes
 from renkou.report.gather import Step, quiet
 from renkou.report.model import Figure, Paragraph, Report, Table
 
@@ -114,11 +114,11 @@ def _table(document: Document, table: Table) -> None:
     _small(document, table.source)
 
 
-def _figure(document: Document, figure: Figure) -> None:
+def _figure(document: Document, report: Report, figure: Figure) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
 
-    document.add_picture(io.BytesIO(render(figure.draw, "png")), width=Cm(TEXT_WIDTH_CM))
+    document.add_picture(io.BytesIO(figure_bytes(report, figure, "png")), width=Cm(TEXT_WIDTH_CM))
     document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     caption = document.add_paragraph(figure.label, style="Caption")
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -158,7 +158,7 @@ def render_docx(report: Report, *, step: Step = quiet) -> bytes:
                 _table(document, block)
             else:
                 step(f"图 {block.number}/{figures} / chart {block.number} of {figures}")
-                _figure(document, block)
+                _figure(document, report, block)
     document.add_heading("附注", level=1)
     for index, note in enumerate(report.notes, start=1):
         document.add_paragraph(f"{index}. {note}")

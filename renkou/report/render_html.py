@@ -11,7 +11,7 @@ from dataclasses import asdict
 from importlib import resources
 from typing import Any
 
-from renkou.report.charts import render
+from renkou.report.charts import figure_bytes
 from renkou.report.gather import Step, quiet
 from renkou.report.model import Figure, Paragraph, Report, Table
 
@@ -26,10 +26,10 @@ def _numeric_columns(table: Table) -> list[bool]:
     return [all(numeric(row[i]) for row in table.rows) for i in range(len(table.header))]
 
 
-def _figure_image(figure: Figure, charts: str) -> str:
+def _figure_image(report: Report, figure: Figure, charts: str) -> str:
     if charts == "svg":
-        return render(figure.draw, "svg").decode("utf-8")
-    data = base64.b64encode(render(figure.draw, "png")).decode("ascii")
+        return figure_bytes(report, figure, "svg").decode("utf-8")
+    data = base64.b64encode(figure_bytes(report, figure, "png")).decode("ascii")
     return f'<img src="data:image/png;base64,{data}" alt="{figure.alt}">'
 
 
@@ -55,7 +55,7 @@ def _blocks(report: Report, charts: str, step: Step) -> list[dict[str, Any]]:
                         "source": block.source,
                         "alt": block.alt,
                         "wide": block.wide,
-                        "image": _figure_image(block, charts),
+                        "image": _figure_image(report, block, charts),
                     }
                 )
         sections.append({"heading": section.heading, "blocks": blocks})

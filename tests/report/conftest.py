@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from report_constants import SCALE, TODAY, YEAR
 
 from renkou.register.store import Register

@@ -57,3 +57,19 @@ def test_missing_database_is_named(tmp_path: Path, monkeypatch, capsys) -> None:
         monkeypatch, capsys, "--db", str(missing), "--year", "2020", "--format", "pdf", "--out", str(tmp_path / "r.pdf")
     )
     assert code == 1 and str(missing) in stderr and "Traceback" not in stderr
+
+
+def test_several_formats_refuse_an_unknown_one_before_reading(tmp_path: Path) -> None:
+    from renkou.errors import UserError
+    from renkou.report import write_reports
+
+    class Untouchable:
+        """A register that fails the test if the report reads it."""
+
+        def __getattr__(self, name: str) -> object:
+            raise AssertionError(f"the register was read ({name}) before the formats were checked")
+
+    with pytest.raises(UserError) as error:
+        write_reports(Untouchable(), 2020, {"html": tmp_path / "a.html", "rtf": tmp_path / "a.rtf"})  # type: ignore[arg-type]
+    assert "rtf" in str(error.value)
+    assert not list(tmp_path.iterdir())

@@ -7,12 +7,11 @@ import re
 from datetime import date
 
 import pytest
+from report_constants import TODAY, YEAR
 
 from renkou.errors import UserError
 from renkou.register.population import population_by, population_total
 from renkou.report.model import Figure, Paragraph, Table
-
-from report_constants import TODAY, YEAR
 
 
 def _text(model) -> str:  # type: ignore[no-untyped-def]

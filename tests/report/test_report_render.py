@@ -8,7 +8,15 @@ from pathlib import Path
 
 import numpy as np
 
-SECTION_TITLES = ("人口总量与变动", "人口年龄结构", "人口变动趋势", "分区县人口", "人口老龄化", "生育与死亡", "流动人口")
+SECTION_TITLES = (
+    "人口总量与变动",
+    "人口年龄结构",
+    "人口变动趋势",
+    "分区县人口",
+    "人口老龄化",
+    "生育与死亡",
+    "流动人口",
+)
 
 
 def _squash(text: str) -> str:
