@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from renkou.synth import attributes as attr
 from renkou.synth.context import BASE_DAY, END_DAY, NEVER, Context
-from renkou.synth.dates import completed_age, day, uniform_between, year_length, year_start
+from renkou.synth.dates import completed_age, day, uniform_between, year_start
 from renkou.synth.events import Coded, Dates, block, region_text, sex_coded
 from renkou.synth.names import draw_surnames
 from renkou.synth.plan import COHORTS, FLOAT_BORN, FLOAT_DIED, FLOAT_LEFT, FLOAT_STAY, RESIDENT_CLASSES
@@ -367,6 +367,3 @@ class FloatingChunk:
 def floating_tables(ctx: Context, district: int, chunk: int, n_chunks: int) -> list[tuple[str, pa.Table]]:
     """The events of one chunk of floating residents."""
     return FloatingChunk(ctx, district, chunk, n_chunks).tables()
-
-
-__all__ = ["FLOAT_STAY", "FloatingChunk", "floating_tables", "year_length"]

@@ -17,7 +17,7 @@ from renkou.synth.context import BASE_DAY, END_DAY, NEVER, Context
 from renkou.synth.dates import birthday_in, completed_age, day, uniform_between, year_length, year_start
 from renkou.synth.events import Coded, Dates, block, region_text, sex_coded
 from renkou.synth.geography import issuing_division
-from renkou.synth.households import CHILD, GRANDCHILD, HEAD, PARENT, RELATIONS, SPOUSE, form_households
+from renkou.synth.households import CHILD, GRANDCHILD, HEAD, RELATIONS, SPOUSE, form_households
 from renkou.synth.names import draw_surnames
 from renkou.synth.plan import (
     COHORTS,
@@ -338,7 +338,9 @@ class RegisteredChunk:
     def _hukou(self) -> list[tuple[str, pa.Table]]:
         out = []
         ids = self.id_number
+        # The baseline is an extract of the household register: households together, the head first.
         b = np.nonzero(self.baseline)[0]
+        b = b[np.lexsort((self.relation[b], self.household[b]))]
         living_region = np.where(self.away[b], self.away_region[b], self.previous_district[b])
         since = np.maximum(self.birth[b], BASE_DAY - np.floor(self.rng.exponential(3650, len(b))).astype(np.int64))
         out.append(
@@ -673,6 +675,3 @@ class RegisteredChunk:
 def registered_tables(ctx: Context, district: int, chunk: int, n_chunks: int) -> list[tuple[str, pa.Table]]:
     """The events of one chunk of registered persons."""
     return RegisteredChunk(ctx, district, chunk, n_chunks).tables()
-
-
-__all__ = ["PARENT", "RegisteredChunk", "registered_tables"]
