@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
 from renkou.api.errors import ApiError
@@ -35,7 +37,7 @@ def is_page(path: str) -> bool:
 
 
 def install(app: FastAPI) -> None:
-    """Add the routers, the static files and the HTML form of errors on pages."""
+    """Add the routers, the static files and the HTML form of errors on pages (and of unknown page addresses)."""
     from renkou.web import clerk_api, dashboard_api, pages, steward_api
 
     for module in (pages, dashboard_api, clerk_api, steward_api):
@@ -72,6 +74,20 @@ def _html_errors(app: FastAPI) -> None:
         return render(request, principal, page)
 
     app.add_exception_handler(ApiError, api_error)
+
+    async def missing(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        if error.status_code != 404 or not is_page(request.url.path):
+            return await http_exception_handler(request, error)
+        lang = request_lang(request)
+        message = i18n.translate("error.not_found", lang)
+        return render(
+            request,
+            ANONYMOUS,
+            Page("error.html", "error.title", context={"status": 404, "message": message}, status=404),
+        )
+
+    app.add_exception_handler(StarletteHTTPException, missing)
 
 
 def _next_query(target: str) -> str:

@@ -87,6 +87,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.title": ("无法打开", "Cannot open"),
     "error.heading": ("无法打开此页", "This page cannot be opened"),
     "error.home": ("返回首页", "Back to the home page"),
+    "error.not_found": ("没有这个页面", "There is no such page"),
     # --- shared vocabulary ---------------------------------------------------------------------------------------
     "kind.registered": ("户籍人口", "Registered population"),
     "kind.resident": ("常住人口", "Resident population"),

@@ -128,3 +128,13 @@ def test_dashboard_without_the_chart_library_says_how_to_build_it(env: Env, monk
     page = env.client.get("/dashboard").text
     assert 'id="charts-missing"' in page and "scripts/build_frontend.py" in page
     assert "echarts.min.js" not in page
+
+
+def test_unknown_addresses(env: Env) -> None:
+    page = env.client.get("/no-such-page?lang=en")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "There is no such page" in page.text
+    # The API's unknown paths stay JSON.
+    api = env.client.get("/api/no-such-endpoint")
+    assert api.status_code == 404 and api.headers["content-type"].startswith("application/json")
+    assert env.client.get("/web/api/nothing").headers["content-type"].startswith("application/json")
