@@ -59,8 +59,10 @@ def review_command(db: DbOption, run: Annotated[int | None, typer.Option(help="�
         print("没有待复核的记录 / nothing to review")
         return
     for row in queue.to_pylist():
-        print(f"{row['batch_id']}\t{row['file_name']}\t{row['line']}\t{row['reason']}\t{row['subject']}\t"
-              f"{row['match_probability']:.4f}")
+        print(
+            f"{row['batch_id']}\t{row['file_name']}\t{row['line']}\t{row['reason']}\t{row['subject']}\t"
+            f"{row['match_probability']:.4f}"
+        )
 
 
 @link_app.command("decide", help="记录复核结论。\n\nRecord a clerk's decision on a reviewed pair.")
@@ -93,8 +95,10 @@ def evaluate_command(
 
     register = _open(db, read_only=True)
     quality = measure(register.engine, register.keys, truth, run)  # type: ignore[attr-defined]
-    print(f"精确率 precision {quality.precision:.4%}   召回率 recall {quality.recall:.4%}   "
-          f"复核占比 review share {quality.review_share:.2%}")
+    print(
+        f"精确率 precision {quality.precision:.4%}   召回率 recall {quality.recall:.4%}   "
+        f"复核占比 review share {quality.review_share:.2%}"
+    )
     for kind, counts in sorted(quality.by_kind.items()):
         print(f"  {kind}: {counts}")
 

@@ -61,7 +61,9 @@ def measure(engine: Engine, keys: RegisterKeys, truth: Path, run_id: int | None 
     path = str(truth).replace("'", "''")
     # The true person's subject key is computed from the true ID number the way ingest computes it.
     rows = engine.rows(
-        "WITH t AS (SELECT file, line, kind, hex(" + keyed(secret, "person_id") + f") AS truth FROM read_parquet('{path}')), "
+        "WITH t AS (SELECT file, line, kind, hex("
+        + keyed(secret, "person_id")
+        + f") AS truth FROM read_parquet('{path}')), "
         "persons AS (SELECT DISTINCT hex(subject_id) AS subject FROM identity), "
         "r AS (SELECT r.*, t.kind, t.truth, (t.truth IN (SELECT subject FROM persons)) AS linkable "
         "FROM link_results r LEFT JOIN t ON t.file = r.file_name AND t.line = r.line WHERE r.run_id = ?) "

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from renkou.errors import UserError
 from renkou.linkage.settings import LinkSettings
+
+if TYPE_CHECKING:
+    from splink.internals.comparison_creator import ComparisonCreator
 
 
 @dataclass
@@ -21,7 +25,7 @@ class ModelResult:
     comparisons: int = 0
 
 
-def _comparisons() -> list[object]:
+def _comparisons() -> list[ComparisonCreator | dict[str, Any]]:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
@@ -43,7 +47,11 @@ def _comparisons() -> list[object]:
         # a neighbour born the same day in the same district is two edits away and says nothing.
         cl.CustomComparison(
             output_column_name="id_number",
-            comparison_levels=[cll.NullLevel("id_number"), cll.DamerauLevenshteinLevel("id_number", 1), cll.ElseLevel()],
+            comparison_levels=[
+                cll.NullLevel("id_number"),
+                cll.DamerauLevenshteinLevel("id_number", 1),
+                cll.ElseLevel(),
+            ],
         ),
         name,
         cl.LevenshteinAtThresholds("birth_date", [1]),
@@ -89,8 +97,13 @@ def score(left: pa.Table, right: pa.Table, settings: LinkSettings) -> ModelResul
             )
     messages: list[str] = []
     if left.num_rows == 0 or right.num_rows == 0:
-        empty = pa.table({"left_id": pa.array([], pa.string()), "right_id": pa.array([], pa.string()),
-                          "match_probability": pa.array([], pa.float64())})
+        empty = pa.table(
+            {
+                "left_id": pa.array([], pa.string()),
+                "right_id": pa.array([], pa.string()),
+                "match_probability": pa.array([], pa.float64()),
+            }
+        )
         return ModelResult(empty, True, ["nothing to link"], 0)
     db_api = DuckDBAPI(connection)
     creator = SettingsCreator(
@@ -107,13 +120,13 @@ def score(left: pa.Table, right: pa.Table, settings: LinkSettings) -> ModelResul
     linker = Linker(frames, creator, log_level=None)
     linker.training.estimate_u_using_random_sampling(max_pairs=settings.max_pairs_for_u, seed=1)
     converged = True
-    for rule in settings.training_blocking_rules:
-        session = linker.training.estimate_parameters_using_expectation_maximisation(block_on(*rule))
+    for training_rule in settings.training_blocking_rules:
+        session = linker.training.estimate_parameters_using_expectation_maximisation(block_on(*training_rule))
         history = session._core_model_settings_history
         change = _max_change_in_parameters_comparison_levels(history)["max_abs_change_value"] if history else 0.0
         if not (change < settings.em_convergence):
             converged = False
-            messages.append(f"EM on {'+'.join(rule)} did not converge (last change {change})")
+            messages.append(f"EM on {'+'.join(training_rule)} did not converge (last change {change})")
     predictions = linker.inference.predict(threshold_match_probability=settings.lower_threshold)
     pairs = connection.sql(
         f"SELECT unique_id_l AS left_id, unique_id_r AS right_id, match_probability FROM {predictions.physical_name}"

@@ -29,7 +29,9 @@ def left_records(engine: Engine, keys: RegisterKeys) -> pa.Table:
             "name": pa.array([text(raw, "name") or "" for raw in raws], pa.string()),
             "sex": pa.array([clean_sex(text(raw, "sex")) for raw in raws], pa.string()),
             "birth_date": pa.array([text(raw, "birth_date") for raw in raws], pa.string()),
-            "region": pa.array([text(raw, "residence_region") or text(raw, "hukou_region") for raw in raws], pa.string()),
+            "region": pa.array(
+                [text(raw, "residence_region") or text(raw, "hukou_region") for raw in raws], pa.string()
+            ),
             "batch_id": pa.array([row["batch_id"] for row in rows], pa.int64()),
             "file_name": pa.array([row["file_name"] for row in rows], pa.string()),
             "line": pa.array([row["line"] for row in rows], pa.int64()),

@@ -62,8 +62,9 @@ def identities(engine: Engine, keys: RegisterKeys) -> pa.Table:
         )
         if table.num_rows == 0:
             continue
-        plain = decrypt_column(table["ciphertext"].combine_chunks(), table["stream_offset"].combine_chunks(),
-                               keys.identity, nonce)
+        plain = decrypt_column(
+            table["ciphertext"].combine_chunks(), table["stream_offset"].combine_chunks(), keys.identity, nonce
+        )
         numbers, names = zip(*(text.partition(SEPARATOR)[::2] for text in plain), strict=True)
         parts.append(
             pa.table(
@@ -95,8 +96,12 @@ def quarantined_rows(engine: Engine, keys: RegisterKeys) -> list[dict[str, objec
         )
         if table.num_rows == 0:
             continue
-        plain = decrypt_column(table["raw_ciphertext"].combine_chunks(), table["stream_offset"].combine_chunks(),
-                               keys.identity, quarantine_nonce(nonce))
+        plain = decrypt_column(
+            table["raw_ciphertext"].combine_chunks(),
+            table["stream_offset"].combine_chunks(),
+            keys.identity,
+            quarantine_nonce(nonce),
+        )
         for record, text in zip(table.to_pylist(), plain, strict=True):
             rows.append(
                 {

@@ -10,7 +10,18 @@ from renkou.errors import UserError
 
 # Columns of the comparison records (see renkou.linkage.features) that blocking rules may use.
 BLOCKING_COLUMNS = frozenset(
-    {"id_head", "id_tail", "id_digits_sorted", "birth_date", "name_s", "name_py", "surname_py", "sex", "region", "id_div"}
+    {
+        "id_head",
+        "id_tail",
+        "id_digits_sorted",
+        "birth_date",
+        "name_s",
+        "name_py",
+        "surname_py",
+        "sex",
+        "region",
+        "id_div",
+    }
 )
 
 
@@ -19,8 +30,12 @@ class LinkSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    upper_threshold: float = Field(0.99, gt=0, lt=1, description="match probability from which a pair is auto-linked")
-    lower_threshold: float = Field(0.5, gt=0, lt=1, description="match probability from which a pair goes to review")
+    upper_threshold: float = Field(
+        default=0.99, gt=0, lt=1, description="match probability from which a pair is auto-linked"
+    )
+    lower_threshold: float = Field(
+        default=0.5, gt=0, lt=1, description="match probability from which a pair goes to review"
+    )
     # Each rule is a list of columns that must be equal; rules are OR-ed (Splink removes the overlaps).
     blocking_rules: list[list[str]] = [
         ["id_head"],
@@ -30,11 +45,11 @@ class LinkSettings(BaseModel):
         ["name_py", "region"],
     ]
     training_blocking_rules: list[list[str]] = [["birth_date"], ["name_py"], ["id_head"]]
-    max_pairs_for_u: float = Field(1e6, gt=0, description="random pairs sampled to estimate u probabilities")
-    max_iterations: int = Field(25, ge=1, le=1000)
-    em_convergence: float = Field(1e-4, gt=0)
+    max_pairs_for_u: float = Field(default=1e6, gt=0, description="random pairs sampled to estimate u probabilities")
+    max_iterations: int = Field(default=25, ge=1, le=1000)
+    em_convergence: float = Field(default=1e-4, gt=0)
     # A block may not be larger than this many pairs per left record on average (guards against exploding blocks).
-    max_pairs_per_record: float = Field(2000, gt=0)
+    max_pairs_per_record: float = Field(default=2000, gt=0)
 
     @model_validator(mode="after")
     def _check(self) -> LinkSettings:
@@ -43,7 +58,9 @@ class LinkSettings(BaseModel):
         for rule in self.blocking_rules + self.training_blocking_rules:
             unknown = [column for column in rule if column not in BLOCKING_COLUMNS]
             if not rule or unknown:
-                raise ValueError(f"blocking rule {rule} uses unknown columns {unknown} (known: {sorted(BLOCKING_COLUMNS)})")
+                raise ValueError(
+                    f"blocking rule {rule} uses unknown columns {unknown} (known: {sorted(BLOCKING_COLUMNS)})"
+                )
         return self
 
 
@@ -58,11 +75,15 @@ def load_settings(path: Path | None) -> LinkSettings:
     except OSError as error:
         raise UserError(f"无法读取设置文件 {path}：{error}", f"cannot read settings file {path}: {error}") from None
     except yaml.YAMLError as error:
-        raise UserError(f"设置文件 {path} 不是有效的 YAML：{error}", f"settings file {path} is not valid YAML: {error}") from None
+        raise UserError(
+            f"设置文件 {path} 不是有效的 YAML：{error}", f"settings file {path} is not valid YAML: {error}"
+        ) from None
     if not isinstance(data, dict):
         raise UserError(f"设置文件 {path} 应为键值映射", f"settings file {path} must be a mapping of keys to values")
     try:
         return LinkSettings(**data)
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(root)'}={e.get('input')!r}: {e['msg']}" for e in error.errors())
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}={e.get('input')!r}: {e['msg']}" for e in error.errors()
+        )
         raise UserError(f"设置文件 {path} 有误：{problems}", f"settings file {path} is invalid: {problems}") from None

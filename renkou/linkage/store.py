@@ -48,8 +48,22 @@ def save_run(engine: Engine, run: dict[str, object], results: pa.Table) -> None:
     with engine.transaction():
         engine.execute(
             "INSERT INTO link_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [run[k] for k in ("run_id", "started_at", "settings", "converged", "messages", "n_records", "n_auto",
-                              "n_review", "n_unlinked", "comparisons", "seconds")],
+            [
+                run[k]
+                for k in (
+                    "run_id",
+                    "started_at",
+                    "settings",
+                    "converged",
+                    "messages",
+                    "n_records",
+                    "n_auto",
+                    "n_review",
+                    "n_unlinked",
+                    "comparisons",
+                    "seconds",
+                )
+            ],
         )
         engine.execute("INSERT INTO link_results SELECT * FROM linkage_results_in")
 

@@ -71,13 +71,27 @@ def test_review_queue_and_decisions_via_cli(linked_city: LinkedCity) -> None:
     assert len(rows) == linked_city.run.n_review  # type: ignore[attr-defined]
     if rows:
         batch, _file, line = rows[0][:3]
-        done = _cli("link", "decide", "--db", db, "--run", "1", "--batch", batch, "--line", line, "--reject",
-                    "--clerk", "测试员")
+        done = _cli(
+            "link",
+            "decide",
+            "--db",
+            db,
+            "--run",
+            "1",
+            "--batch",
+            batch,
+            "--line",
+            line,
+            "--reject",
+            "--clerk",
+            "测试员",
+        )
         assert done.returncode == 0, done.stderr
         after = _cli("link", "review", "--db", db)
         assert after.stdout.count("\t") < listed.stdout.count("\t")
-    wrong = _cli("link", "decide", "--db", db, "--run", "1", "--batch", "999", "--line", "1", "--accept",
-                 "--clerk", "x")
+    wrong = _cli(
+        "link", "decide", "--db", db, "--run", "1", "--batch", "999", "--line", "1", "--accept", "--clerk", "x"
+    )
     assert wrong.returncode == 1 and wrong.stderr.startswith("错误 / error:") and "999" in wrong.stderr
     evaluated = _cli("link", "evaluate", "--db", db, "--truth", str(linked_city.truth))
     assert evaluated.returncode == 0 and "precision" in evaluated.stdout

@@ -86,15 +86,20 @@ def test_decisions() -> None:
         ("noise", "P5", 0.2),
     ]
     ids = ["clear", "low", "ambiguous", "noise", "none", "ruled"]
-    out = {d.left_id: d for d in decide(ids, pairs, upper=0.99, lower=0.5, converged=True, rules={"ruled": ("P9", "exact_id")})}
+    out = {
+        d.left_id: d
+        for d in decide(ids, pairs, upper=0.99, lower=0.5, converged=True, rules={"ruled": ("P9", "exact_id")})
+    }
     assert (out["clear"].decision, out["clear"].right_id) == (AUTO, "P1")
     assert out["low"].decision == REVIEW
     assert (out["ambiguous"].decision, out["ambiguous"].right_id) == (REVIEW, "P3")
     assert out["noise"].decision == UNLINKED and out["none"].decision == UNLINKED
     assert (out["ruled"].decision, out["ruled"].method) == (AUTO, "exact_id")
     # A model that did not converge auto-links nothing; the rules still apply.
-    unconverged = {d.left_id: d.decision for d in decide(ids, pairs, upper=0.99, lower=0.5, converged=False,
-                                                           rules={"ruled": ("P9", "exact_id")})}
+    unconverged = {
+        d.left_id: d.decision
+        for d in decide(ids, pairs, upper=0.99, lower=0.5, converged=False, rules={"ruled": ("P9", "exact_id")})
+    }
     assert unconverged["clear"] == REVIEW and unconverged["ruled"] == AUTO
 
 
