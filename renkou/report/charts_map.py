@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 NO_DATA = "#eeeeee"
 # A district whose area is below this share of the city's gets its label in the inset instead of the main map.
 SMALL_SHARE = 0.02
+INSET_ROOM = 0.6  # extra width east of the city, as a share of its own width, that holds the inset
 
 
 def rings(geometry: Mapping[str, Any]) -> list[list[np.ndarray]]:
@@ -117,7 +118,10 @@ def choropleth(
                 norm,
             )
     if small:
-        inset = axes.inset_axes((0.66, -0.04, 0.40, 0.54))
+        # Widen the main map to the east, and put the enlarged centre in the room this makes (not over a district).
+        left, right = axes.get_xlim()
+        axes.set_xlim(left, right + (right - left) * INSET_ROOM)
+        inset = axes.inset_axes((0.64, 0.02, 0.36, 0.66))
         _draw(inset, small, values, norm)
         inset.set_aspect(aspect)
         for feature in small:
