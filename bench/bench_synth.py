@@ -91,7 +91,7 @@ def main() -> None:
         f"- wall time {seconds:.1f} s, CPU time {cpu_seconds:.1f} s, peak memory (max RSS) {peak_gib:.2f} GiB",
     ]
     if args.check:
-        lines += _check(args, summary.files)
+        lines += _check(args, summary.load_order)
     text = "\n".join(lines) + "\n"
     print(text)
     with args.results.open("a", encoding="utf-8") as handle:
@@ -100,15 +100,14 @@ def main() -> None:
         shutil.rmtree(args.out)
 
 
-def _check(args: argparse.Namespace, files: dict[str, int]) -> list[str]:
+def _check(args: argparse.Namespace, load_order: list[str]) -> list[str]:
     from renkou.register.store import Register
     from renkou.synth.measure import measure
 
     database = args.out.with_suffix(".duckdb")
     for leftover in (database, Path(f"{database}.wal"), Path(f"{database}.key")):
         leftover.unlink(missing_ok=True)
-    order = ("hukou", "residence", "health", "civil", "hrss", "housing")
-    paths = sorted((args.out / name for name in files), key=lambda p: (order.index(p.name.split("_")[0]), p.name))
+    paths = [args.out / name for name in load_order]
     register = Register.open(database, city="330100")
     started = time.perf_counter()
     summaries = register.ingest(paths, today=date(2021, 6, 30))

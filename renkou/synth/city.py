@@ -44,6 +44,7 @@ TRUTH_SCHEMA = pa.schema(
     [("file", pa.string()), ("line", pa.int64()), ("person_id", pa.string()), ("kind", pa.string())]
 )
 MAX_SCALE = 5.0
+LOAD_ORDER = ("hukou", "residence", "health", "civil", "hrss", "housing")
 
 Progress = Callable[[int, int], None]  # (persons done, persons in all)
 
@@ -68,6 +69,9 @@ class Summary:
     seed: int
     dirt: dict[str, float]
     files: dict[str, int] = field(default_factory=dict)  # file name -> rows
+    # Suggested order for ingest: people are introduced (hukou, residence) before the events that refer to them
+    # (a birth names its mother), so cross-department checks do not flag what a later file would explain.
+    load_order: list[str] = field(default_factory=list)
     persons: int = 0
     dirty_rows: int = 0
     seconds: float = 0.0
@@ -368,6 +372,7 @@ def generate(
         seed=seed,
         dirt=asdict(rates),
         files=dict(sorted(files.rows.items())),
+        load_order=sorted(files.rows, key=lambda name: (LOAD_ORDER.index(name.split("_")[0]), name)),
         persons=total,
         dirty_rows=files.dirty,
         seconds=round(time.perf_counter() - started, 3),

@@ -45,12 +45,9 @@ def actual(published: dict) -> dict[str, float]:
 def register(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     root = tmp_path_factory.mktemp("calibration")
     files = root / "files"
-    generate(files, scale=SCALE, seed=1, dirt=DirtRates.parse(["0"]))
+    summary = generate(files, scale=SCALE, seed=1, dirt=DirtRates.parse(["0"]))
     reg = Register.open(root / "register.duckdb", city="330100")
-    order = ("hukou", "residence", "health", "civil", "hrss", "housing")
-    paths = sorted(
-        (p for p in files.iterdir() if p.is_file()), key=lambda p: (order.index(p.name.split("_")[0]), p.name)
-    )
+    paths = [files / name for name in summary.load_order]
     summaries = reg.ingest(paths, today=INGEST_TODAY)
     assert all(s.status == "loaded" and s.quarantined == 0 for s in summaries), [
         (s.file, s.reasons, s.message) for s in summaries if s.quarantined or s.status != "loaded"
