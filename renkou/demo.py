@@ -47,9 +47,9 @@ def demo_command(
     ] = True,
     port: Annotated[int, typer.Option(help="服务端口 / port of the service")] = 8000,
 ) -> None:
-    """演示：合成城市 → 部门数据 → 入库 → 校验 → 指标 → 服务。
+    """演示：合成城市 → 部门数据 → 入库 → 校验 → 指标 → 年度报告 → 服务。
 
-    The main job: synthetic city -> department files -> register -> verify -> indicators -> service.
+    The main job: synthetic city -> department files -> register -> verify -> indicators -> annual report -> service.
     """
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -152,11 +152,22 @@ def demo_command(
         }
         console.print(f"   {kind}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in shown.items()))
     console.print(f"   全部指标 / all indicators: {out / 'stats-2020.json'}")
+
+    console.rule("6. 年度报告 / annual report")
+    from renkou.report import write_reports
+
+    written = write_reports(
+        register,
+        AS_OF.year,
+        {fmt: out / f"report-{AS_OF.year}.{fmt}" for fmt in ("html", "pdf", "docx")},
+    )
+    for fmt, path in written.items():
+        console.print(f"   {fmt}: {path}")
     register.close()
     console.print(f"完成 / done in {time.perf_counter() - started:.0f} s; register: {db}")
 
     if serve:
-        console.rule("6. 服务 / service")
+        console.rule("7. 服务 / service")
         console.print(
             f"   仪表盘 / dashboard: http://127.0.0.1:{port}/   首位管理员 / first admin: "
             f".venv/bin/renkou admin create-admin --db {db} --username admin"
