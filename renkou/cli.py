@@ -41,6 +41,8 @@ PART_CLIS: list[str] = [
     "renkou.synth.cli",
     "renkou.report.cli",
     "renkou.linkage.cli",
+    "renkou.quality.cli",
+    "renkou.plan.cli",
 ]
 
 
