@@ -8,8 +8,13 @@ from dataclasses import asdict
 from renkou.quality.measure import QualityReport
 from renkou.quality.scores import DIMENSIONS
 
-DIMENSION_ZH = {"completeness": "完整性", "validity": "有效性", "uniqueness": "唯一性", "consistency": "一致性",
-                "timeliness": "及时性"}
+DIMENSION_ZH = {
+    "completeness": "完整性",
+    "validity": "有效性",
+    "uniqueness": "唯一性",
+    "consistency": "一致性",
+    "timeliness": "及时性",
+}
 
 HTML = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>数据质量 / data quality</title>
