@@ -190,32 +190,57 @@ def test_dashboard_draws_the_pyramid_and_switches_language(page: Any, site: Site
     assert page.locator("h1").inner_text() == "Public population query"
 
 
+def run_query(page: Any) -> list[dict[str, Any]]:
+    """Submit the query form; the rows the page asked for, once they are on the page."""
+    with page.expect_response(lambda r: "/api/public/population?" in r.url) as answer:
+        page.click("#q-submit")
+    rows: list[dict[str, Any]] = answer.value.json()["rows"]
+    page.wait_for_function("(n) => document.querySelectorAll('#result-table tbody tr').length === n", arg=len(rows))
+    return rows
+
+
+def download(page: Any) -> list[dict[str, str]]:
+    with page.expect_download() as event:
+        page.click("#csv-link")
+    return list(csv.DictReader(io.StringIO(Path(event.value.path()).read_text(encoding="utf-8-sig"))))
+
+
+def registered_by_age_group(city: City, day: date) -> dict[str, int]:
+    """Registered persons by five-year age group (85+ open) on ``day``, counted here with plain arithmetic."""
+    counts: dict[str, int] = {}
+    for person in city.persons:
+        if person.hukou_on(day) is not None and person.alive_on(day):
+            start = min(person.age_on(day) // 5 * 5, 85)
+            label = "85+" if start == 85 else f"{start}-{start + 4}"
+            counts[label] = counts.get(label, 0) + 1
+    return counts
+
+
 def test_public_query_and_csv_download(page: Any, site: Site) -> None:
+    truth = registered_by_age_group(site.city, date(2020, 12, 31))
     page.goto(f"{site.url}/public")
     page.wait_for_selector("#result-table tbody tr")
-    page.check("input[name='by'][value='sex']")
     page.select_option("#q-year", "2020")
     page.select_option("#q-kind", "registered")
-    with page.expect_response(lambda r: "/api/public/population?" in r.url and "sex" in r.url) as answer:
-        page.click("#q-submit")
-    body = answer.value.json()
-    page.wait_for_function(
-        "(n) => document.querySelectorAll('#result-table tbody tr').length === n", arg=len(body["rows"])
-    )
-    shown = page.locator("#result-table tbody tr").all_inner_texts()
-    assert len(shown) == len(body["rows"]) > 2
+    page.uncheck("input[name='by'][value='district']")
+    page.check("input[name='by'][value='age_group']")
+    cells = run_query(page)
     page.screenshot(path=str(site.shots / "public.png"), full_page=True)
-    with page.expect_download() as download:
-        page.click("#csv-link")
-    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert set(rows[0]) >= {"district", "sex", "population", "flag"}
-    by_cell = {(r["district"], r["sex"]): r for r in rows}
-    for cell in body["rows"]:
-        row = by_cell[(cell["district"], cell["sex"])]
-        assert row["population"] == ("" if cell["suppressed"] else str(cell["population"]))
-    # The tiny district is suppressed in the download as on the page.
-    assert any(r["flag"] == "x" for r in rows if r["district"] == "330127")
+    rows = {row["age_group"]: row for row in download(page)}
+    assert set(rows) == {cell["age_group"] for cell in cells} == set(truth) | {"85+"}
+    shown_cells = 0
+    for cell in cells:
+        row = rows[cell["age_group"]]
+        shown = page.locator(f"#result-table tbody tr[data-age-group='{cell['age_group']}'] td").last.inner_text()
+        if cell["suppressed"]:
+            assert (row["population"], row["flag"], shown) == ("", "x", "—")
+        else:
+            expected = truth.get(cell["age_group"], 0)
+            assert (int(row["population"]), row["flag"], shown) == (expected, "", f"{expected:,}")
+            shown_cells += 1
+    assert shown_cells >= 3
+    # No figure under the threshold of 10 persons is ever shown.
+    assert all(int(r["population"]) >= 10 for r in rows.values() if r["flag"] == "")
 
 
 def test_clerk_records_a_move_in_and_finds_the_person(page: Any, site: Site) -> None:

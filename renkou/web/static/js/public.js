@@ -58,7 +58,7 @@ document.addEventListener("DOMContentLoaded", function () {
     const body = answer.rows.map((row) =>
       el(
         "tr",
-        { dataset: { suppressed: String(row.suppressed) } },
+        { dataset: { suppressed: String(row.suppressed), district: row.district, sex: row.sex, ageGroup: row.age_group } },
         ...shown.map((d) => el("td", {}, cellLabel(row, d))),
         el("td", { className: "num" }, row.suppressed ? T("suppressed") : R.fmt(row.population)),
       ),
