@@ -72,8 +72,14 @@ def write_reports(
     written = {}
     for fmt, data in rendered.items():
         path = targets[fmt]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as error:
+            raise UserError(
+                f"无法写入报告文件 {path}：{error.strerror or error}",
+                f"cannot write the report to {path}: {error.strerror or error}",
+            ) from None
         written[fmt] = path
     return written
 

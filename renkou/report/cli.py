@@ -26,13 +26,27 @@ def report_command(
     db: Annotated[Path, typer.Option("--db", help="登记库数据库文件 / register database file (DuckDB)")],
     year: Annotated[int, typer.Option("--year", help="报告年份（截至当年 12 月 31 日） / report year (as of 31 Dec)")],
     out: Annotated[Path, typer.Option("--out", help="输出文件 / output file")],
-    fmt: Annotated[str, typer.Option("--format", help="格式 / format: html | pdf | docx")] = "html",
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="格式 / format: html | pdf | docx (默认按 --out 的扩展名 / default: from --out)"),
+    ] = None,
 ) -> None:
     """编制年度人口报告 / write the annual population report."""
-    from renkou.register.store import Register
-    from renkou.report import check_format, write_report
+    import sys
 
-    chosen = check_format(fmt)
+    from renkou.register.store import Register
+    from renkou.report import FORMATS, check_format, write_report
+
+    suffix = out.suffix.lower().lstrip(".")
+    chosen = check_format(fmt) if fmt is not None else (suffix if suffix in FORMATS else "html")
+    if suffix in FORMATS and suffix != chosen:
+        print(
+            f"警告 / warning: --out 的扩展名 .{suffix} 与 --format {chosen} 不符 / the extension of --out does not match "
+            f"--format {chosen}",
+            file=sys.stderr,
+        )
+    if out.parent.exists() and not out.parent.is_dir():
+        raise UserError(f"--out：{out.parent} 不是目录", f"--out: {out.parent} is not a folder")
     if out.exists() and out.is_dir():
         raise UserError(f"--out：{out} 是一个目录，应为文件名", f"--out: {out} is a folder, expected a file name")
     from rich.console import Console

@@ -21,14 +21,14 @@ def _cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *a
     return code, captured.out, captured.err
 
 
-def test_report_writes_html(report_db: Path, tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    out = tmp_path / "nested" / "report.html"
-    code, stdout, stderr = _cli(
-        monkeypatch, capsys, "--db", str(report_db), "--year", "2020", "--format", "html", "--out", str(out)
-    )
+def test_report_writes_the_format_its_file_name_asks_for(report_db: Path, tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import docx
+
+    out = tmp_path / "nested" / "report.docx"
+    code, stdout, stderr = _cli(monkeypatch, capsys, "--db", str(report_db), "--year", "2020", "--out", str(out))
     assert code == 0, stderr
-    assert out.exists() and "<svg" in out.read_text(encoding="utf-8")
-    assert "已写出" in stdout and "wrote" in stdout
+    assert docx.Document(str(out)).paragraphs[0].text == "杭州市2020年人口与发展年度报告"
+    assert "已写出" in stdout and "wrote" in stdout and "DOCX" in stdout
 
 
 @pytest.mark.parametrize(
@@ -37,6 +37,7 @@ def test_report_writes_html(report_db: Path, tmp_path: Path, monkeypatch, capsys
         (["--year", "2015", "--format", "html"], "not a whole year"),
         (["--year", "2022", "--format", "html"], "no events in the year"),
         (["--year", "2020", "--format", "odt"], "--format: unsupported format 'odt'"),
+        (["--year", "1066", "--format", "pdf"], "--year: not a plausible year: 1066"),
     ],
 )
 def test_bad_input_is_one_bilingual_line(  # type: ignore[no-untyped-def]
