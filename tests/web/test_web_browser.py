@@ -175,6 +175,10 @@ def test_dashboard_draws_the_pyramid_and_switches_language(page: Any, site: Site
         registered["330106"]
     )
     assert page.locator("#plan-board .badge").inner_text() == "尚未提供"
+    # Tooltips are drawn without inline style attributes (the CSP would refuse them, as a console error).
+    for chart in ("#trend-population", "#trend-rates", "#pyramid-resident", "#fan-chart", "#district-map"):
+        page.hover(chart, position={"x": 320, "y": 200})
+        page.wait_for_timeout(200)
     page.screenshot(path=str(site.shots / "dashboard-zh.png"), full_page=True)
 
     page.click("#lang-toggle")

@@ -133,6 +133,12 @@
       pad(moment.getHours()) + ":" + pad(moment.getMinutes()) + ":" + pad(moment.getSeconds());
   }
 
+  /* ECharts tooltip settings: drawn on the canvas ("richText"), because the default HTML tooltip writes inline
+     style attributes, which the service's Content-Security-Policy refuses. Lines are separated by "\n". */
+  function tooltip(settings) {
+    return Object.assign({ renderMode: "richText", confine: true }, settings);
+  }
+
   function bilingual(pair) {
     if (!pair) return "";
     if (Array.isArray(pair)) return lang === "zh" ? pair[0] : pair[1];
@@ -167,5 +173,6 @@
     hideMessage: hideMessage,
     bilingual: bilingual,
     localTime: localTime,
+    tooltip: tooltip,
   };
 })();

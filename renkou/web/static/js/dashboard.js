@@ -124,7 +124,7 @@ document.addEventListener("DOMContentLoaded", function () {
     const values = overview.districts.map((d) => ({ name: byCode ? d.code : d.name, value: d.resident, label: d.name }));
     const max = Math.max(1, ...values.map((v) => v.value || 0));
     drawn("district-map", {
-      tooltip: { trigger: "item", formatter: (p) => (p.data ? p.data.label : p.name) + ": " + R.fmt(p.value) },
+      tooltip: R.tooltip({ trigger: "item", formatter: (p) => (p.data ? p.data.label : p.name) + ": " + R.fmt(p.value) }),
       visualMap: { min: 0, max: max, left: 10, bottom: 10, calculable: true, formatter: (v) => R.fmt(v),
         inRange: { color: ["#fde0dc", "#b71c1c"] } },
       series: [{ type: "map", map: "renkou-city", nameProperty: byCode ? "code" : "name", roam: true,
@@ -181,8 +181,8 @@ document.addEventListener("DOMContentLoaded", function () {
     drawn(id, {
       grid: { left: 60, right: 20, top: 40, bottom: 30 },
       legend: { top: 0, textStyle: { fontSize: 11 } },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
-        formatter: (items) => items[0].name + "<br>" + items.map((i) => i.seriesName + ": " + R.fmt(Math.abs(i.value))).join("<br>") },
+      tooltip: R.tooltip({ trigger: "axis", axisPointer: { type: "shadow" },
+        formatter: (items) => items[0].name + "\n" + items.map((i) => i.seriesName + ": " + R.fmt(Math.abs(i.value))).join("\n") }),
       xAxis: { type: "value", axisLabel: { formatter: (v) => R.fmt(Math.abs(v)) } },
       yAxis: { type: "category", data: labels, axisTick: { show: false } },
       series: series,
@@ -201,7 +201,7 @@ document.addEventListener("DOMContentLoaded", function () {
     drawn("trend-population", {
       grid: { left: 70, right: 20, top: 40, bottom: 60 },
       legend: { bottom: 0 },
-      tooltip: { trigger: "axis", valueFormatter: (v) => R.fmt(v) },
+      tooltip: R.tooltip({ trigger: "axis", valueFormatter: (v) => R.fmt(v) }),
       xAxis: { type: "category", data: years },
       yAxis: { type: "value", scale: true, axisLabel: { formatter: (v) => R.fmt(v) } },
       series: [
@@ -213,7 +213,7 @@ document.addEventListener("DOMContentLoaded", function () {
     drawn("trend-rates", {
       grid: { left: 60, right: 60, top: 40, bottom: 60 },
       legend: { bottom: 0 },
-      tooltip: { trigger: "axis" },
+      tooltip: R.tooltip({ trigger: "axis" }),
       xAxis: { type: "category", data: years },
       yAxis: [{ type: "value", name: "‰" }, { type: "value", name: T("persons"), splitLine: { show: false } }],
       series: [
@@ -252,7 +252,7 @@ document.addEventListener("DOMContentLoaded", function () {
     drawn("fan-chart", {
       grid: { left: 80, right: 30, top: 40, bottom: 30 },
       legend: { top: 0, data: [T("band95"), T("band80"), T("low"), T("medium"), T("high"), T("median")] },
-      tooltip: { trigger: "axis", valueFormatter: (v) => R.fmt(v) },
+      tooltip: R.tooltip({ trigger: "axis", valueFormatter: (v) => R.fmt(v) }),
       xAxis: { type: "category", data: years, boundaryGap: false },
       yAxis: { type: "value", scale: true, axisLabel: { formatter: (v) => R.fmt(v) } },
       series: [

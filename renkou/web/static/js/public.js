@@ -81,7 +81,7 @@ document.addEventListener("DOMContentLoaded", function () {
       {
         animation: false,
         grid: { left: 60, right: 20, top: 20, bottom: 60 },
-        tooltip: { trigger: "axis", formatter: (items) => items[0].name + ": " + R.fmt(items[0].value) },
+        tooltip: R.tooltip({ trigger: "axis", formatter: (items) => items[0].name + ": " + R.fmt(items[0].value) }),
         xAxis: { type: "category", data: answer.rows.map((row) => cellLabel(row, dimension)), axisLabel: { rotate: 30 } },
         yAxis: { type: "value" },
         series: [{ type: "bar", data: answer.rows.map((row) => (row.suppressed ? null : row.population)), itemStyle: { color: "#b71c1c" } }],
