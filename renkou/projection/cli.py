@@ -52,7 +52,7 @@ def _compile(plan: Scenario, scenario: Path) -> ExplicitInputs:
 
 
 def project_command(
-    base: Annotated[Path, typer.Option("--base", help=BASE_HELP)],
+    base: Annotated[Path | None, typer.Option("--base", help=BASE_HELP)] = None,
     assumptions: Annotated[
         Path | None, typer.Option("--assumptions", help="明确假设 / explicit assumptions YAML (A.yaml)")
     ] = None,
@@ -82,12 +82,37 @@ def project_command(
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="随机种子 / random seed (overrides the scenario)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    from_register: Annotated[
+        Path | None,
+        typer.Option("--from-register", help="由登记库估计基期与假设 / estimate base and assumptions from register DB"),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="基期日期 / base date YYYY-MM-DD (with --from-register)")
+    ] = None,
+    steps: Annotated[int, typer.Option("--steps", help="预测年数 / years to project (with --from-register)")] = 15,
+    charts: Annotated[
+        Path | None, typer.Option("--charts", help="图表目录 / folder for fan-chart.png and the pyramid")
+    ] = None,
 ) -> None:
     """队列要素法人口预测：明确输入（A.yaml）或情景（总和生育率、预期寿命、迁移路径与高中低方案），可选随机预测。
 
     Cohort-component projection on explicit inputs (A.yaml) or a scenario (TFR, e0 and migration paths with
-    variants), optionally stochastic with median and 80%/95% intervals.
+    variants), optionally stochastic with median and 80%/95% intervals. With --from-register DB --as-of DATE the base and
+    the assumptions are estimated from the register (every district and the city, low/medium/high, and with
+    --intervals a stochastic run).
     """
+    if from_register is not None:
+        if base is not None or assumptions is not None or scenario is not None or city is not None or stochastic:
+            raise UserError(
+                "--from-register 不能与 --base、--assumptions、--scenario、--city、--stochastic 同用",
+                "--from-register cannot be combined with --base, --assumptions, --scenario, --city or --stochastic",
+            )
+        _from_register(from_register, as_of, steps, out, intervals, charts, trajectories, seed, as_json)
+        return
+    if as_of is not None or charts is not None:
+        raise UserError("--as-of 和 --charts 仅用于 --from-register", "--as-of and --charts need --from-register")
+    if base is None:
+        raise UserError("请给出 --base（或 --from-register）", "give --base (or --from-register)")
     if stochastic:
         _stochastic(base, scenario, city, intervals, trajectories, seed, as_json)
         return
@@ -128,6 +153,68 @@ def project_command(
         )
     if out is not None:
         print(f"已写出 / wrote {out} ({report['rows']} rows)")
+
+
+def _from_register(
+    db: Path,
+    as_of: str | None,
+    steps: int,
+    out: Path | None,
+    intervals: Path | None,
+    charts: Path | None,
+    trajectories: int | None,
+    seed: int | None,
+    as_json: bool,
+) -> None:
+    from datetime import date
+
+    from renkou.projection.from_register import project_from_register
+    from renkou.register.store import Register
+
+    if as_of is None:
+        raise UserError("--from-register 需要 --as-of", "--from-register needs --as-of")
+    try:
+        on = date.fromisoformat(as_of)
+    except ValueError:
+        raise UserError(f"--as-of 日期无效：{as_of}", f"--as-of: not a date YYYY-MM-DD: {as_of}") from None
+    if out is None:
+        raise UserError("请指定 --out", "give --out")
+    if not 1 <= steps <= 100:
+        raise UserError(f"--steps {steps} 应在 1 至 100 之间", f"--steps {steps}: must be between 1 and 100")
+    if trajectories is not None and trajectories < 2:
+        raise UserError(f"--trajectories {trajectories} 应至少为 2", f"--trajectories {trajectories}: at least 2")
+    register = Register.open(db, read_only=True)
+    try:
+        run = project_from_register(
+            register,
+            on,
+            out,
+            steps=steps,
+            intervals=intervals,
+            charts=charts,
+            trajectories=trajectories or 200,
+            seed=1 if seed is None else seed,
+        )
+    finally:
+        register.close()
+    if as_json:
+        report = {
+            "as_of": on.isoformat(),
+            "city": run.city,
+            "regions": run.estimates.codes,
+            "years": run.years,
+            "population": {variant: [round(v, 4) for v in values] for variant, values in run.totals.items()},
+            "stochastic": {label: [round(v, 4) for v in values] for label, values in run.stochastic.items()},
+            "tfr": dict(zip(run.estimates.codes, [round(float(v), 4) for v in run.estimates.tfr], strict=True)),
+            "files": {key: str(path) for key, path in run.files.items()},
+            "notes": run.estimates.notes,
+        }
+        print(json.dumps(report, ensure_ascii=False))
+        return
+    for variant, values in run.totals.items():
+        print(f"{run.city} {variant}: {run.years[0]} {values[0]:,.0f} -> {run.years[-1]} {values[-1]:,.0f}")
+    for key, path in run.files.items():
+        print(f"已写出 / wrote {key}: {path}")
 
 
 def _stochastic(
