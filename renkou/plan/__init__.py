@@ -4,5 +4,6 @@
 - :mod:`renkou.plan.loader`: plan files (YAML) validated with line-numbered bilingual errors.
 - :mod:`renkou.plan.evaluate`: status of each indicator from its value, history and trend (pure).
 - :mod:`renkou.plan.warnings`: configurable early-warning rules over indicator series (pure).
+- :mod:`renkou.plan.projected`: indicators at the target year under the projection's low / medium / high variants.
 - :mod:`renkou.plan.gather`: the register side: indicator values at several as-of dates via ``renkou stats``.
 """

@@ -69,11 +69,18 @@ def evaluate_command(
     rules: Annotated[
         Path | None, typer.Option("--rules", help="预警规则文件 / warning rule file (default: shipped rules)")
     ] = None,
+    projection: Annotated[
+        bool,
+        typer.Option(
+            "--projection/--no-projection",
+            help="用登记库的人口预测（高中低方案）判断目标年达成 / judge attainment on the register's projection variants",
+        ),
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象 / print one JSON object")] = False,
 ) -> None:
     """规划指标评估 / evaluate a plan's targets."""
     from renkou.plan.evaluate import evaluate_plan
-    from renkou.plan.gather import plan_series, stats_series
+    from renkou.plan.gather import plan_projections, plan_series, stats_series
     from renkou.plan.loader import load_plan
     from renkou.plan.warnings import DEFAULT_RULES, evaluate_rules, load_rules
 
@@ -81,13 +88,16 @@ def evaluate_command(
     rule_list = load_rules(rules or DEFAULT_RULES)
     figures = stats_series(db, _date(as_of, "--as-of"), years)
     series, sources = plan_series(loaded, figures)
-    result = evaluate_plan(loaded, max(figures), series, sources)
+    day = max(figures)
+    projected, method = plan_projections(db, loaded, day) if projection else ({}, "linear trend (projection off)")
+    result = evaluate_plan(loaded, day, series, sources, projected, method)
     result["warnings"] = evaluate_rules(rule_list, figures)
     if as_json:
         _print_json(result)
         return
     print(f"{loaded.title or loaded.name}  截至 as of {result['as_of']}  (目标年 target year {loaded.target_year})")
     counts = result["counts"]
+    print(f"方法 method: {result['method']}")
     print(f"红 red {counts['red']}   黄 amber {counts['amber']}   绿 green {counts['green']}")
     for item in result["indicators"]:
         nature = "约束" if item["nature"] == "binding" else "预期"

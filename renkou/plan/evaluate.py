@@ -6,14 +6,17 @@ Status rules (green 绿 / amber 黄 / red 红):
 2. "falling" targets are judged on the yearly series up to the as-of date: falling every year green, otherwise red;
    with a single value amber.
 3. At or after the end of the target year (end-term evaluation) a level target is met (green) or not (red).
-4. Before it (mid-term), the current value and the forecast for 31 December of the target year are both judged.
+4. Before it (mid-term), where the projection gives the indicator (sizes, age shares, dependency ratios, crude rates;
+   see :mod:`renkou.plan.projected`), the low / medium / high variants at the end of the target year decide:
+   met in all variants green, met in the medium variant but not all amber, missed in the medium variant red.
+5. Otherwise, mid-term, the current value and the forecast for 31 December of the target year are both judged.
    The forecast is a least-squares straight line through the yearly history (at least ``MIN_TREND_POINTS``
    values), extrapolated; this is a stated trend, not a cohort-component projection.
    - met now and forecast met (or no forecast): green;
    - met now but the forecast misses, or not met now but the forecast meets: amber;
    - not met now and the forecast misses: red;
    - not met now and no forecast: red for a binding (约束性) indicator, amber for an expected (预期性) one.
-5. Order: binding indicators in red first, then other reds, ambers, greens; file order within each group.
+6. Order: binding indicators in red first, then other reds, ambers, greens; file order within each group.
 """
 
 from __future__ import annotations
@@ -129,10 +132,35 @@ def _status_level(
     )
 
 
+def _status_variants(indicator: Indicator, value: float, variants: Mapping[str, float]) -> tuple[str, str, str]:
+    """Status and bilingual reason from the projection's variants at the target year (rule 4)."""
+    target = indicator.target
+    met = [name for name, projected in variants.items() if meets(target, projected)]
+    shown = ", ".join(f"{name} {_fmt(projected)}" for name, projected in variants.items())
+    goal = target.describe()
+    now_zh = f"当前值 {_fmt(value)}；预测目标年末：{shown}"
+    now_en = f"value {_fmt(value)}; projected at the end of the target year: {shown}"
+    if len(met) == len(variants):
+        return "green", f"{now_zh}，各方案均达到 {goal}", f"{now_en}; every variant meets {goal}"
+    if "medium" in met:
+        return (
+            "amber",
+            f"{now_zh}，中方案达到 {goal}，但并非所有方案都达到",
+            f"{now_en}; met in the medium variant, not in all ({', '.join(met)})",
+        )
+    return "red", f"{now_zh}，中方案未达到 {goal}", f"{now_en}; the medium variant misses {goal}"
+
+
 def evaluate_indicator(
-    indicator: Indicator, plan: Plan, as_of: date, series: Sequence[tuple[date, float]], source: str
+    indicator: Indicator,
+    plan: Plan,
+    as_of: date,
+    series: Sequence[tuple[date, float]],
+    source: str,
+    variants: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
-    """Judge one indicator from its series of (date, value) in the plan's unit, latest last, none after ``as_of``."""
+    """Judge one indicator from its series of (date, value) in the plan's unit, latest last, none after ``as_of``;
+    ``variants`` are the projection's values at the end of the target year in the plan's unit, where available."""
     series = sorted((day, value) for day, value in series if day <= as_of)
     result: dict[str, Any] = {
         "name": indicator.name,
@@ -192,6 +220,14 @@ def evaluate_indicator(
         }
     share = progress(indicator.base, value, indicator.target)
     result["progress"] = None if share is None else round(share, 4)
+    if variants and not end_term:
+        result["projection"] = {
+            "date": end.isoformat(),
+            "variants": {name: round(projected, 6) for name, projected in variants.items()},
+            "met_in": [name for name, projected in variants.items() if meets(indicator.target, projected)],
+        }
+        status, zh, en = _status_variants(indicator, value, variants)
+        return {**result, "status": status, "reason": f"{zh} / {en}"}
     status, zh, en = _status_level(indicator, value, forecast, end_term)
     return {**result, "status": status, "reason": f"{zh} / {en}"}
 
@@ -208,11 +244,20 @@ def order_results(results: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def evaluate_plan(
-    plan: Plan, as_of: date, series: Mapping[str, Sequence[tuple[date, float]]], sources: Mapping[str, str]
+    plan: Plan,
+    as_of: date,
+    series: Mapping[str, Sequence[tuple[date, float]]],
+    sources: Mapping[str, str],
+    projected: Mapping[str, Mapping[str, float]] | None = None,
+    method: str = "linear trend of yearly values up to the as-of date",
 ) -> dict[str, Any]:
-    """The whole plan: one object as ``renkou plan evaluate --json`` prints it (series and sources by indicator name)."""
+    """The whole plan: one object as ``renkou plan evaluate --json`` prints it (series, sources and projected
+    variant values by indicator name); ``method`` says how attainment at the target year was forecast."""
+    projected = projected or {}
     results = [
-        evaluate_indicator(ind, plan, as_of, series.get(ind.name, []), sources.get(ind.name, ""))
+        evaluate_indicator(
+            ind, plan, as_of, series.get(ind.name, []), sources.get(ind.name, ""), projected.get(ind.name)
+        )
         for ind in plan.indicators
     ]
     ordered = order_results(results)
@@ -224,7 +269,7 @@ def evaluate_plan(
         "as_of": as_of.isoformat(),
         "base_year": plan.base_year,
         "target_year": plan.target_year,
-        "method": "linear trend of yearly values up to the as-of date (no cohort-component projection)",
+        "method": method,
         "counts": counts,
         "indicators": ordered,
     }

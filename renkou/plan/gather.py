@@ -90,3 +90,40 @@ def plan_series(
             series[indicator.name] = []
             sources[indicator.name] = "not measured"
     return series, sources
+
+
+def plan_projections(db: Path, plan: Plan, as_of: date) -> tuple[dict[str, dict[str, float]], str]:
+    """Projected values at the target year by indicator name and variant (in the plan's unit), and a sentence saying
+    how attainment was forecast. Only mid-term, for indicators the projection yields (see
+    :mod:`renkou.plan.projected`); when the register cannot support a projection (e.g. too few deaths for a life
+    table) the reason is given and the trend is used."""
+    from renkou.plan.projected import PROJECTED_NAMES, project_indicators
+
+    trend = "linear trend of yearly values up to the as-of date"
+    wanted = [
+        ind
+        for ind in plan.indicators
+        if ind.key is not None and ind.key.split(".", 1)[-1] in PROJECTED_NAMES and not ind.key.startswith("floating")
+    ]
+    if as_of.year >= plan.target_year or not wanted:
+        return {}, trend
+    projected: dict[str, dict[str, float]] = {}
+    failures: list[str] = []
+    for kind in sorted({ind.key.split(".", 1)[0] for ind in wanted if ind.key is not None}):
+        try:
+            by_variant = project_indicators(db, as_of, kind, plan.target_year)
+        except UserError as error:
+            failures.append(f"{kind}: {error.en}")
+            continue
+        for ind in wanted:
+            assert ind.key is not None
+            if ind.key.startswith(kind + "."):
+                name = ind.key.split(".", 1)[1]
+                projected[ind.name] = {v: values[name] * ind.factor for v, values in by_variant.items()}
+    method = (
+        f"cohort-component projection from the register (low/medium/high variants) for {len(projected)} "
+        f"indicators; {trend} for the others"
+    )
+    if failures:
+        method += "; no projection for " + "; ".join(failures)
+    return projected, method

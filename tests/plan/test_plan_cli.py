@@ -37,7 +37,7 @@ def stats(plan_db: Path) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def evaluation(plan_db: Path) -> dict[str, Any]:
-    result = run_cli("plan", "evaluate", "--db", str(plan_db), "--as-of", AS_OF, "--json")
+    result = run_cli("plan", "evaluate", "--db", str(plan_db), "--as-of", AS_OF, "--json", "--no-projection")
     assert result.returncode == 0, result.stderr
     data: dict[str, Any] = json.loads(result.stdout)
     return data
