@@ -1,8 +1,8 @@
 """Counts behind the indicators, read from the register in a few grouped queries through the Engine interface.
 
-One pass over the state rows gives the populations of every kind at both ends of the year, two more the households
-and the floating population's origins (:mod:`renkou.stats.counts_population`); one statement finds the persons'
-states on the days of the year's births, deaths and moves, and three small queries count those
+One statement over the state rows gives the populations of every kind at both ends of the year, the households and
+the floating population's origins (:mod:`renkou.stats.counts_population`); one statement finds the persons' states
+on the days of the year's births, deaths and moves, and three small queries count those
 (:mod:`renkou.stats.counts_events`).
 The arithmetic happens afterwards in NumPy (:mod:`renkou.stats.indicators`). Arrays have the areas on their first
 axis: index 0 is the whole city, then one row per district of :class:`Areas`; persons whose district is not one of
