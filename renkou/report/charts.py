@@ -8,6 +8,7 @@ Missing values (``None``) leave gaps instead of being drawn as zero.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -70,7 +71,10 @@ def render(draw: Callable[[], Figure], fmt: str) -> bytes:
     data = buffer.getvalue()
     if fmt == "svg":
         text = data.decode("utf-8")
-        data = text[text.index("<svg") :].encode("utf-8")  # inline SVG must not carry <?xml ...> or a DOCTYPE
+        text = text[text.index("<svg") :]  # inline SVG must not carry <?xml ...> or a DOCTYPE
+        # The RDF metadata block names vocabularies by URL and stamps the time: neither belongs in a published file.
+        text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.DOTALL)
+        data = text.encode("utf-8")
     return data
 
 
