@@ -87,8 +87,9 @@ def score(left: pa.Table, right: pa.Table, settings: LinkSettings) -> ModelResul
     connection.register("right_in", right)
     # Guard before any pair is made: a file whose IDs are mostly missing must not explode the comparisons.
     per_rule = pairs_per_rule(connection, "left_in", "right_in", settings.blocking_rules)
+    training = pairs_per_rule(connection, "left_in", "right_in", settings.training_blocking_rules)
     budget = settings.max_pairs_per_record * max(left.num_rows, 1)
-    for rule, count in per_rule.items():
+    for rule, count in {**per_rule, **training}.items():
         if count > budget:
             raise UserError(
                 f"分块规则 {rule} 产生 {count:,} 对比较，超过上限 {budget:,.0f}（max_pairs_per_record）",

@@ -11,9 +11,12 @@ from renkou.errors import UserError
 # Columns of the comparison records (see renkou.linkage.features) that blocking rules may use.
 BLOCKING_COLUMNS = frozenset(
     {
-        "id_head",
-        "id_tail",
-        "id_digits_sorted",
+        "id_ab",
+        "id_bc",
+        "id_a_year_c",
+        "id_a_md_c",
+        "id_sorted_c",
+        "id_sorted_a",
         "birth_date",
         "name_s",
         "name_py",
@@ -38,15 +41,19 @@ class LinkSettings(BaseModel):
     )
     # Each rule is a list of columns that must be equal; rules are OR-ed (Splink removes the overlaps).
     blocking_rules: list[list[str]] = [
-        ["id_head"],
-        ["id_tail"],
-        ["id_digits_sorted"],
+        ["id_ab"],
+        ["id_bc"],
+        ["id_a_year_c"],
+        ["id_a_md_c"],
+        ["id_sorted_c"],
+        ["id_sorted_a"],
         ["birth_date", "surname_py"],
         ["name_py", "region"],
     ]
-    training_blocking_rules: list[list[str]] = [["birth_date"], ["name_py"], ["id_head"]]
+    # EM sees every pair of its blocking rule, so these must be as tight as the prediction rules.
+    training_blocking_rules: list[list[str]] = [["id_ab"], ["birth_date", "surname_py"], ["name_py", "region"]]
     max_pairs_for_u: float = Field(default=1e6, gt=0, description="random pairs sampled to estimate u probabilities")
-    max_iterations: int = Field(default=25, ge=1, le=1000)
+    max_iterations: int = Field(default=100, ge=1, le=1000)
     em_convergence: float = Field(default=1e-4, gt=0)
     # A block may not be larger than this many pairs per left record on average (guards against exploding blocks).
     max_pairs_per_record: float = Field(default=2000, gt=0)

@@ -53,7 +53,7 @@ def test_exploding_blocking_rule_is_refused(linked_city: LinkedCity) -> None:
     register = Register.open(linked_city.db)
     try:
         with pytest.raises(UserError, match="sex"):
-            run_linkage(register, LinkSettings(blocking_rules=[["id_head"], ["sex"]], max_pairs_per_record=100))
+            run_linkage(register, LinkSettings(blocking_rules=[["id_ab"], ["sex"]], max_pairs_per_record=100))
         assert register.engine.scalar("SELECT count(*) FROM link_runs") == 1
     finally:
         register.close()
@@ -95,3 +95,22 @@ def test_review_queue_and_decisions_via_cli(linked_city: LinkedCity) -> None:
     assert wrong.returncode == 1 and wrong.stderr.startswith("错误 / error:") and "999" in wrong.stderr
     evaluated = _cli("link", "evaluate", "--db", db, "--truth", str(linked_city.truth))
     assert evaluated.returncode == 0 and "precision" in evaluated.stdout
+
+
+def test_unconverged_model_links_nothing(linked_city: LinkedCity) -> None:
+    """One EM iteration cannot converge: the run says so and auto-links nothing from the model."""
+    register = Register.open(linked_city.db)
+    try:
+        run = run_linkage(register, LinkSettings(max_iterations=1))
+        methods = dict(
+            register.engine.rows(
+                "SELECT method, count(*) FROM link_results WHERE run_id = ? AND decision = 'auto' GROUP BY ALL",
+                [run.run_id],
+            )
+        )
+    finally:
+        register.close()
+    assert not run.converged
+    assert any("did not converge" in message for message in run.messages)
+    assert run.n_auto == 0 and "model" not in methods
+    assert run.n_review > 0

@@ -105,9 +105,9 @@ def test_decisions() -> None:
 
 def test_settings_file(tmp_path: Path) -> None:
     path = tmp_path / "link.yaml"
-    path.write_text("upper_threshold: 0.995\nblocking_rules: [[id_head], [birth_date, sex]]\n", encoding="utf-8")
+    path.write_text("upper_threshold: 0.995\nblocking_rules: [[id_ab], [birth_date, sex]]\n", encoding="utf-8")
     settings = load_settings(path)
-    assert settings.upper_threshold == 0.995 and settings.blocking_rules == [["id_head"], ["birth_date", "sex"]]
+    assert settings.upper_threshold == 0.995 and settings.blocking_rules == [["id_ab"], ["birth_date", "sex"]]
     assert settings.lower_threshold == LinkSettings().lower_threshold
     for bad, named in (
         ("upper_threshold: 0.3\nlower_threshold: 0.6\n", "lower_threshold"),
