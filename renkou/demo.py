@@ -11,13 +11,21 @@ import json
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from renkou.register.store import Register
 
 # Residence registrations before births, so that a floating mother is known when her child's birth is checked.
 FEED_ORDER = ("hukou", "residence", "health", "civil", "hrss", "housing")
 AS_OF = date(2020, 12, 31)
+PROJECTION_STEPS = 15  # 2021-2035 in single years, as the Hangzhou plan projects
+PROJECTION_TRAJECTORIES = 200
+SHOWN_YEARS = (2025, 2030, 2035)
 
 
 def department_files(folder: Path) -> list[Path]:
@@ -47,9 +55,10 @@ def demo_command(
     ] = True,
     port: Annotated[int, typer.Option(help="服务端口 / port of the service")] = 8000,
 ) -> None:
-    """演示：合成城市 → 部门数据 → 入库 → 校验 → 指标 → 年度报告 → 服务。
+    """演示：合成城市 → 部门数据 → 入库 → 校验 → 指标 → 人口预测 → 年度报告 → 服务。
 
-    The main job: synthetic city -> department files -> register -> verify -> indicators -> annual report -> service.
+    The main job: synthetic city -> department files -> register -> verify -> indicators -> projection ->
+    annual report -> service.
     """
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -153,7 +162,10 @@ def demo_command(
         console.print(f"   {kind}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in shown.items()))
     console.print(f"   全部指标 / all indicators: {out / 'stats-2020.json'}")
 
-    console.rule("6. 年度报告 / annual report")
+    console.rule(f"6. 人口预测 / projection {AS_OF.year + 1}-{AS_OF.year + PROJECTION_STEPS}")
+    _projection_step(register, out, console)
+
+    console.rule("7. 年度报告 / annual report")
     from renkou.report import write_reports
 
     written = write_reports(
@@ -167,7 +179,7 @@ def demo_command(
     console.print(f"完成 / done in {time.perf_counter() - started:.0f} s; register: {db}")
 
     if serve:
-        console.rule("7. 服务 / service")
+        console.rule("8. 服务 / service")
         console.print(
             f"   仪表盘 / dashboard: http://127.0.0.1:{port}/   首位管理员 / first admin: "
             f".venv/bin/renkou admin create-admin --db {db} --username admin"
@@ -175,6 +187,43 @@ def demo_command(
         from renkou.api.cli import serve_command
 
         serve_command(db=db, host="127.0.0.1", port=port, secure_cookies=False)
+
+
+def _projection_step(register: Register, out: Path, console: Console) -> None:
+    """Project every district and the city from the register alone (low/medium/high and a seeded stochastic run),
+    write the projection, its intervals and two charts, and print the city's totals."""
+    from rich.table import Table
+
+    from renkou.projection.from_register import project_from_register
+
+    run = project_from_register(
+        register,
+        AS_OF,
+        out / "projection.csv",
+        steps=PROJECTION_STEPS,
+        intervals=out / "projection-intervals.csv",
+        charts=out,
+        trajectories=PROJECTION_TRAJECTORIES,
+        seed=1,
+    )
+    table = Table(title="全市常住人口预测 / city resident population")
+    table.add_column("方案 variant")
+    shown = [year for year in SHOWN_YEARS if year in run.years]
+    for year in shown:
+        table.add_column(str(year), justify="right")
+    for variant, values in run.totals.items():
+        table.add_row(variant, *(f"{values[run.years.index(year)]:,.0f}" for year in shown))
+    for label, name in (("p50", "随机中位数 median"), ("p10", "80% 下限 low"), ("p90", "80% 上限 high")):
+        values = run.stochastic[label]
+        table.add_row(name, *(f"{values[run.years.index(year)]:,.0f}" for year in shown))
+    console.print(table)
+    estimates = run.estimates
+    console.print(
+        f"   由登记库估计 / estimated from the register: TFR {estimates.city_tfr:.3f}, "
+        f"net migrants {estimates.migration_total.sum():,.0f} a year, {len(estimates.codes)} districts"
+    )
+    for path in run.files.values():
+        console.print(f"   {path}")
 
 
 def _fmt(value: object) -> str:

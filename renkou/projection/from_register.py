@@ -21,7 +21,9 @@ as-of date D, in single years of age 0..99 and the open group 100+ (so the step 
   deaths taken as half of the deaths at each of the two ages it passes through (the Lexis triangles split evenly).
   Over all ages this is exactly the statistics' net migration (population change minus natural increase), and it
   counts every kind of move the resident definition reacts to (registrations, de-registrations, hukou moves and the
-  six-month rule) without modelling each one. The age-sex *profile* is the city's; each district keeps its own total.
+  six-month rule) without modelling each one. The age-sex *profile* is the city's; each district keeps its own total,
+  the statistics' net migration (change minus natural increase, persons of unknown sex or age included, so the
+  total is the published figure; the balance by age counts only persons of known sex and age).
 
 Assumptions of the medium variant hold the estimated levels constant over the horizon; the low and high variants
 (:func:`default_variants`) and the stochastic spreads (:func:`default_stochastic`) are stated choices, not estimates.
@@ -310,7 +312,7 @@ def estimate_from_register(register: Register, as_of: date, kind: str = "residen
         sex_ratio_at_birth=srb,
         standard_mx=standard,
         e0=e0,
-        migration_total=balance[rows].sum(axis=(-1, -2)),
+        migration_total=np.asarray(arrays.values["net_migration"][rows], dtype=np.float64),
         profile=profile,
         net_migrants=balance[rows],
         left_out=left_out,
