@@ -61,7 +61,11 @@ def evaluate_command(
         typer.Option("--plan", help="规划文件或内置规划名（默认杭州十四五） / plan file or shipped plan name"),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="评估日期（默认登记库最后事件日） / evaluation date YYYY-MM-DD")
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="评估日期（默认登记库最后事件日，不晚于目标年末） / evaluation date YYYY-MM-DD (default: the register's last event, at most the end of the target year)",
+        ),
     ] = None,
     years: Annotated[
         int, typer.Option("--years", min=1, max=20, help="用于趋势的年度值个数 / yearly values for the trend")
@@ -86,7 +90,7 @@ def evaluate_command(
 
     loaded = load_plan(_plan_path(plan))
     rule_list = load_rules(rules or DEFAULT_RULES)
-    figures = stats_series(db, _date(as_of, "--as-of"), years)
+    figures = stats_series(db, _date(as_of, "--as-of"), years, latest=date(loaded.target_year, 12, 31))
     series, sources = plan_series(loaded, figures)
     day = max(figures)
     projected, method = plan_projections(db, loaded, day) if projection else ({}, "linear trend (projection off)")

@@ -181,11 +181,16 @@ def evaluate_indicator(
         "history": [{"date": day.isoformat(), "value": round(value, 6)} for day, value in series],
     }
     if not series:
-        return {
-            **result,
-            "status": "amber",
-            "reason": "无数值（登记库未测量，也未手工填报） / no value (not measured by the register and none entered)",
-        }
+        if source.startswith("register"):
+            reason = (
+                f"登记库截至 {as_of} 无法计算此指标（原因见 renkou stats 的 notes） / the register cannot compute it "
+                f"as of {as_of} (see the notes of renkou stats)"
+            )
+        else:
+            reason = (
+                "无数值（登记库不测量此指标，也未手工填报） / no value (not measured by the register and none entered)"
+            )
+        return {**result, "status": "amber", "reason": reason}
     last_day, value = series[-1]
     result["value"] = round(value, 6)
     result["value_date"] = last_day.isoformat()

@@ -25,10 +25,13 @@ def years_before(as_of: date, years: int) -> date:
         return as_of.replace(year=as_of.year - years, day=28)
 
 
-def stats_series(db: Path, as_of: date | None, years: int = DEFAULT_YEARS) -> dict[date, dict[str, Any]]:
+def stats_series(
+    db: Path, as_of: date | None, years: int = DEFAULT_YEARS, latest: date | None = None
+) -> dict[date, dict[str, Any]]:
     """``compute_stats`` at ``as_of`` and each of the ``years - 1`` anniversaries before it the register covers.
 
-    Without ``as_of``, the date of the register's last event is used.
+    Without ``as_of``, the date of the register's last event is used, but not after ``latest`` (a plan's end: an
+    end-term evaluation of a past plan is made at the end of its target year).
     """
     from renkou.register.store import Register
     from renkou.stats.compute import StatsRequest, compute_stats
@@ -42,7 +45,7 @@ def stats_series(db: Path, as_of: date | None, years: int = DEFAULT_YEARS) -> di
             last = register_range(register.engine, date.today()).last_event
             if last is None:
                 raise UserError(f"登记库 {db} 中没有任何事件", f"the register {db} has no events")
-            as_of = last
+            as_of = last if latest is None else min(last, latest)
         figures = {as_of: compute_stats(register, StatsRequest(as_of=as_of))}
         for back in range(1, years):
             day = years_before(as_of, back)

@@ -10,6 +10,7 @@ import itertools
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,15 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def stats(plan_db: Path) -> dict[str, dict[str, Any]]:
-    """`renkou stats --json` at each year end, by date."""
-    found = {}
-    for day in YEARS:
-        result = run_cli("stats", "--db", str(plan_db), "--as-of", day, "--json")
-        assert result.returncode == 0, result.stderr
-        found[day] = json.loads(result.stdout)
-    return found
+    """The statistics part's figures at each year end, by date (computed in this process, read-only)."""
+    from renkou.register.store import Register
+    from renkou.stats.compute import StatsRequest, compute_stats
+
+    register = Register.open(plan_db, read_only=True)
+    try:
+        return {day: compute_stats(register, StatsRequest(as_of=date.fromisoformat(day))) for day in YEARS}
+    finally:
+        register.close()
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +108,14 @@ def test_text_output_and_shipped_plan_by_name(plan_db: Path) -> None:
     result = run_cli("plan", "evaluate", "--db", str(plan_db), "--as-of", AS_OF, "--plan", "suzhou_13th_fyp_2016_2020")
     assert result.returncode == 0, result.stderr
     assert "苏州" in result.stdout and "end-term" in result.stdout  # 2020 is Suzhou's target year
+
+
+def test_a_past_plan_is_judged_at_the_end_of_its_target_year(plan_db: Path) -> None:
+    result = run_cli("plan", "evaluate", "--db", str(plan_db), "--plan", "suzhou_12th_fyp_2011_2015", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["as_of"] == "2015-12-31"  # the register's last event is in 2020, the plan ends in 2015
+    assert all(" / " in item["reason"] for item in data["indicators"])
 
 
 @pytest.mark.parametrize(
