@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,12 +30,15 @@ def decide(
     lower: float,
     converged: bool,
     rules: dict[str, tuple[str, str]] | None = None,
+    margin_bits: float = 10.0,
 ) -> list[Decision]:
     """Decide every left record.
 
     A deterministic rule wins. Otherwise the best-scoring person is auto-linked when its probability reaches
-    ``upper``, the model converged, and no other person reaches ``lower`` (two plausible persons are a question for
-    a clerk, not for the machine); between the thresholds, or when ambiguous or not converged, the pair is reviewed.
+    ``upper``, the model converged, and every other plausible person (at or above ``lower``) scores at least
+    ``margin_bits`` of match weight less (2^10: a thousand times less likely); two close candidates are a question
+    for a clerk, not for the machine. Between the thresholds, or when ambiguous or not converged, the pair is
+    reviewed.
     """
     rules = rules or {}
     candidates: dict[str, list[tuple[float, str]]] = {}
@@ -51,6 +55,14 @@ def decide(
             decisions.append(Decision(left_id, None, None, "model", UNLINKED))
             continue
         probability, person = plausible[0]
-        clear = probability >= upper and len(plausible) == 1 and converged
+        runner_up = plausible[1][0] if len(plausible) > 1 else None
+        distinct = runner_up is None or _weight(probability) - _weight(runner_up) >= margin_bits
+        clear = probability >= upper and distinct and converged
         decisions.append(Decision(left_id, person, probability, "model", AUTO if clear else REVIEW))
     return decisions
+
+
+def _weight(probability: float) -> float:
+    """Match weight (log2 odds) of a probability, finite at 0 and 1."""
+    clipped = min(max(probability, 1e-300), 1 - 1e-16)
+    return math.log2(clipped / (1 - clipped))

@@ -73,6 +73,7 @@ def run_linkage(register: Register, settings: LinkSettings) -> LinkRun:
         lower=settings.lower_threshold,
         converged=result.converged,
         rules=rules,
+        margin_bits=settings.margin_bits,
     )
     run_id = store.next_run_id(engine)
     results = pa.table(

@@ -39,6 +39,9 @@ class LinkSettings(BaseModel):
     lower_threshold: float = Field(
         default=0.5, gt=0, lt=1, description="match probability from which a pair goes to review"
     )
+    margin_bits: float = Field(
+        default=10.0, ge=0, description="match weight by which the best person must beat the next to be auto-linked"
+    )
     # Each rule is a list of columns that must be equal; rules are OR-ed (Splink removes the overlaps).
     blocking_rules: list[list[str]] = [
         ["id_ab"],

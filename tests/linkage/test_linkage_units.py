@@ -83,16 +83,20 @@ def test_decisions() -> None:
         ("low", "P2", 0.7),
         ("ambiguous", "P3", 0.999),
         ("ambiguous", "P4", 0.6),
+        ("distinct", "P6", 0.9999999),
+        ("distinct", "P7", 0.6),
         ("noise", "P5", 0.2),
     ]
-    ids = ["clear", "low", "ambiguous", "noise", "none", "ruled"]
+    ids = ["clear", "low", "ambiguous", "distinct", "noise", "none", "ruled"]
     out = {
         d.left_id: d
         for d in decide(ids, pairs, upper=0.99, lower=0.5, converged=True, rules={"ruled": ("P9", "exact_id")})
     }
     assert (out["clear"].decision, out["clear"].right_id) == (AUTO, "P1")
     assert out["low"].decision == REVIEW
+    # 0.999 vs 0.6: under 10 bits apart, a clerk decides; 0.9999999 vs 0.6: 22 bits apart, linked.
     assert (out["ambiguous"].decision, out["ambiguous"].right_id) == (REVIEW, "P3")
+    assert (out["distinct"].decision, out["distinct"].right_id) == (AUTO, "P6")
     assert out["noise"].decision == UNLINKED and out["none"].decision == UNLINKED
     assert (out["ruled"].decision, out["ruled"].method) == (AUTO, "exact_id")
     # A model that did not converge auto-links nothing; the rules still apply.
