@@ -106,7 +106,7 @@ def test_charts_are_written_as_png_and_svg(tmp_path: Path) -> None:
     later = base * 1.1
     png = charts.save(lambda: charts.pyramid(base, later, 2020, 2035, "金字塔 pyramid"), tmp_path / "p.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    bands = {"p2.5": [1, 2], "p10": [1, 2.5], "p50": [1, 3], "p90": [1, 3.5], "p97.5": [1, 4]}
+    bands: dict[str, list[float]] = {"p2.5": [1, 2], "p10": [1, 2.5], "p50": [1, 3], "p90": [1, 3.5], "p97.5": [1, 4]}
     svg = charts.save(
         lambda: charts.fan_chart([("总人口", [2020, 2021], {"medium": [1, 3]}, bands)], "扇形图"), tmp_path / "f.svg"
     )
