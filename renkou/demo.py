@@ -176,10 +176,15 @@ def demo_command(
     for fmt, path in written.items():
         console.print(f"   {fmt}: {path}")
     register.close()
+
+    console.rule("8. 规划评估 / plan evaluation (杭州十四五 Hangzhou 2021-2025)")
+    from renkou.plan.cli import evaluate_command
+
+    evaluate_command(db=db, plan=None, as_of=None, years=5, rules=None, projection=True, as_json=False)
     console.print(f"完成 / done in {time.perf_counter() - started:.0f} s; register: {db}")
 
     if serve:
-        console.rule("8. 服务 / service")
+        console.rule("9. 服务 / service")
         console.print(
             f"   仪表盘 / dashboard: http://127.0.0.1:{port}/   首位管理员 / first admin: "
             f".venv/bin/renkou admin create-admin --db {db} --username admin"
