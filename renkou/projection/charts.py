@@ -101,7 +101,7 @@ def fan_chart(
     stochastic median as a line and each deterministic variant as a dashed or dotted line."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(6.3, 3.3 * len(panels)), layout="constrained")
+    figure = Figure(figsize=(6.3, 0.6 + 3.0 * len(panels)), layout="constrained")
     for index, (label, years, variants, quantiles) in enumerate(panels):
         lines, bands = fan_panel_data(variants, quantiles)
         x = np.asarray(years)
@@ -115,6 +115,8 @@ def fan_chart(
             axes.plot(x, values, color="black", linewidth=0.9, linestyle=VARIANT_STYLES.get(name, "-."), label=name)
         axes.set_title(label)
         axes.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
-        axes.legend(loc="best", ncol=2)
+    # One legend below the panels: inside, it would cover the fan where the lines cross.
+    handles, labels = figure.axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncol=3)
     figure.suptitle(title)
     return figure
