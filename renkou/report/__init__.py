@@ -10,7 +10,7 @@ formats from one reading of the register (each chart drawn once per image format
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,13 @@ def check_format(fmt: str) -> str:
 
 
 def render_reports(
-    register: Register, year: int, formats: list[str], *, today: date | None = None, step: Step | None = None
+    register: Register,
+    year: int,
+    formats: list[str],
+    *,
+    today: date | None = None,
+    known_at: datetime | None = None,
+    step: Step | None = None,
 ) -> dict[str, bytes]:
     """The report of ``year`` in each of ``formats`` (html, pdf, docx), read and built once; ``step`` hears progress."""
     from renkou.report.build import build_report
@@ -45,7 +51,7 @@ def render_reports(
     chosen = [check_format(fmt) for fmt in formats]
     tell = step or quiet
     find_cjk_font()  # fail early, before the queries, when the charts could not be drawn
-    report = build_report(gather(register, year, today=today, step=tell))
+    report = build_report(gather(register, year, today=today, known_at=known_at, step=tell))
     result: dict[str, bytes] = {}
     for fmt in chosen:
         if fmt == "html":
@@ -64,11 +70,17 @@ def render_reports(
 
 
 def write_reports(
-    register: Register, year: int, outputs: dict[str, Path], *, today: date | None = None, step: Step | None = None
+    register: Register,
+    year: int,
+    outputs: dict[str, Path],
+    *,
+    today: date | None = None,
+    known_at: datetime | None = None,
+    step: Step | None = None,
 ) -> dict[str, Path]:
     """Write the report of ``year`` in several formats at once (format -> file), e.g. for ``renkou demo``."""
     targets = {check_format(fmt): path for fmt, path in outputs.items()}
-    rendered = render_reports(register, year, list(targets), today=today, step=step)
+    rendered = render_reports(register, year, list(targets), today=today, known_at=known_at, step=step)
     written = {}
     for fmt, data in rendered.items():
         path = targets[fmt]
@@ -85,7 +97,15 @@ def write_reports(
 
 
 def write_report(
-    register: Register, year: int, fmt: str, out: Path, *, today: date | None = None, step: Step | None = None
+    register: Register,
+    year: int,
+    fmt: str,
+    out: Path,
+    *,
+    today: date | None = None,
+    known_at: datetime | None = None,
+    step: Step | None = None,
 ) -> Path:
     """Render the report in one format and write it to ``out`` (its folder is created if needed)."""
-    return write_reports(register, year, {fmt: out}, today=today, step=step)[check_format(fmt)]
+    written = write_reports(register, year, {fmt: out}, today=today, known_at=known_at, step=step)
+    return written[check_format(fmt)]

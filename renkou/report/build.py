@@ -62,7 +62,8 @@ def build_report(data: ReportData) -> Report:
         title=f"{ctx.city_name}{data.year}年人口与发展年度报告",
         subtitle="人口统计公报",
         issuer=f"{ctx.city_name}人口登记与统计（renkou 人口登记库）",
-        date_line=f"统计时点：{as_of}　　数据提取日期：{data.extracted_on.isoformat()}",
+        date_line=f"统计时点：{as_of}　　数据提取日期：{data.extracted_on.isoformat()}"
+        + (f"　　登记信息截至：{data.known_at.isoformat(sep=' ', timespec='minutes')}" if data.known_at else ""),
         sections=sections,
         notes=_notes(ctx),
     )

@@ -7,6 +7,7 @@ the file went. Heavy imports (matplotlib, WeasyPrint, python-docx) happen inside
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +31,13 @@ def report_command(
         str | None,
         typer.Option("--format", help="格式 / format: html | pdf | docx (默认按 --out 的扩展名 / default: from --out)"),
     ] = None,
+    known_at: Annotated[
+        str | None,
+        typer.Option(
+            "--known-at",
+            help="按该时刻已登记的信息编制（重现已发布的报告） / as known at this time, ISO (reproduce a published report)",
+        ),
+    ] = None,
 ) -> None:
     """编制年度人口报告 / write the annual population report."""
     import sys
@@ -37,6 +45,7 @@ def report_command(
     from renkou.register.store import Register
     from renkou.report import FORMATS, check_format, write_report
 
+    known = _parse_known_at(known_at)
     suffix = out.suffix.lower().lstrip(".")
     chosen = check_format(fmt) if fmt is not None else (suffix if suffix in FORMATS else "html")
     if suffix in FORMATS and suffix != chosen:
@@ -61,13 +70,25 @@ def report_command(
             def step(text: str) -> None:
                 status.update(f"编制报告 / building the report: {text}")
 
-            write_report(register, year, chosen, out, step=step if console.is_terminal else None)
+            write_report(register, year, chosen, out, known_at=known, step=step if console.is_terminal else None)
     finally:
         register.close()
     print(
         f"已写出 {out}（{year} 年报告，{chosen.upper()}，{time.perf_counter() - started:.1f} 秒） / "
         f"wrote {out} ({year} report, {chosen}, {time.perf_counter() - started:.1f} s)"
     )
+
+
+def _parse_known_at(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(
+            f"--known-at 的时间“{text}”无效，应为 ISO 格式（如 2021-03-01T00:00）",
+            f"--known-at: invalid time '{text}', expected ISO format (e.g. 2021-03-01T00:00)",
+        ) from None
 
 
 def register(app: typer.Typer) -> None:

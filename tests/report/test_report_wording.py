@@ -6,9 +6,9 @@ from renkou.report import wording as w
 
 
 def test_persons_switch_to_wan_from_one_hundred_thousand() -> None:
-    assert w.persons(16053) == "16053人"
-    assert w.persons(99_999) == "99999人"
-    assert w.persons(100_000) == "10.00万人"
+    assert w.persons(9_999) == "9999人"
+    assert w.persons(10_000) == "1.00万人"
+    assert w.persons(16_053) == "1.61万人"
     assert w.persons(11_936_010) == "1193.60万人"  # Hangzhou's 2020 census resident population
     assert w.persons(None) == "—"
 
@@ -24,6 +24,7 @@ def test_rates_and_shares() -> None:
 
 def test_changes_read_as_increase_decrease_or_unchanged() -> None:
     assert w.change_in_persons(375) == "，比上年末增加375人"
+    assert w.change_in_persons(67_309) == "，比上年末增加6.73万人"
     assert w.change_in_persons(-1_603_000) == "，比上年末减少160.30万人"
     assert w.change_in_persons(0) == "，与上年末持平"
     assert w.change_in_persons(None) == ""
