@@ -68,7 +68,8 @@ def main() -> None:
     starts = np.r_[0, np.flatnonzero(np.diff(sorted_group)) + 1]
     rank_sorted = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
     serial = np.empty(n, dtype=np.int64)
-    serial[order] = rank_sorted
+    # Twice the rank plus a random last digit: unique, and the digit's parity (the sex) is even odds.
+    serial[order] = rank_sorted * 2 + rng.integers(0, 2, n)
     if serial.max() >= 1000:
         raise SystemExit("too many persons per division and birth date for 3-digit serials")
     number = ids(division, born, serial)
