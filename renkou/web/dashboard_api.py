@@ -21,6 +21,7 @@ from renkou.api.errors import ApiError, not_found
 from renkou.api.permissions import Action, Principal, requires
 from renkou.api.service import Service
 from renkou.errors import UserError
+from renkou.register.population import Kind
 from renkou.register.store import Register
 from renkou.web import dashboard_data
 from renkou.web.reader import cached
@@ -102,6 +103,41 @@ async def overview(request: Request, principal: Analyst, year: YearParam = None)
             ),
             "notes": current.get("notes", []),
         }
+
+    return await run_in_threadpool(build)
+
+
+@router.get(
+    "/dashboard/pyramid",
+    responses={404: {"description": "no such year"}},
+    summary="人口金字塔 / population pyramid",
+)
+async def pyramid(
+    request: Request,
+    principal: Analyst,
+    year: YearParam = None,
+    kind: Annotated[Kind, Query(description="户籍 registered | 常住 resident | 流动 floating")] = "resident",
+) -> dict[str, Any]:
+    """年末人口按性别和五岁年龄组（85 岁及以上合并）。 / Year-end population by sex and five-year age group (85+)."""
+    service = service_of(request)
+
+    def build() -> dict[str, Any]:
+        from renkou.register.population import population_by
+
+        chosen, _ = _pick_year(service, year)
+
+        def compute(register: Register) -> dict[str, Any]:
+            counts = population_by(register.engine, date(chosen, 12, 31), kind, ("sex", "age"))
+            columns = [counts.column(name).to_pylist() for name in ("sex", "age", "population")]
+            return {
+                "year": chosen,
+                "as_of": date(chosen, 12, 31).isoformat(),
+                "kind": kind,
+                "age_groups": dashboard_data.pyramid_labels(),
+                **dashboard_data.pyramid(zip(*columns, strict=True)),
+            }
+
+        return cached(service, ("pyramid", chosen, kind), compute)
 
     return await run_in_threadpool(build)
 

@@ -125,6 +125,27 @@ def trend(years: Iterable[int], stats_by_year: Mapping[int, Mapping[str, Any]]) 
     return {"years": chosen, "series": series}
 
 
+PYRAMID_WIDTH = 5
+PYRAMID_OPEN_AGE = 85
+
+
+def pyramid_labels(width: int = PYRAMID_WIDTH, open_age: int = PYRAMID_OPEN_AGE) -> list[str]:
+    """Age-group labels of the pyramid: ``0-4``, ``5-9``, ... and the open group ``85+``."""
+    return [*(f"{start}-{start + width - 1}" for start in range(0, open_age, width)), f"{open_age}+"]
+
+
+def pyramid(
+    rows: Iterable[tuple[str | None, int | None, int]], width: int = PYRAMID_WIDTH, open_age: int = PYRAMID_OPEN_AGE
+) -> dict[str, list[int]]:
+    """Persons by sex and age group from (sex, age in completed years, persons); unknown sex or age left out."""
+    size = open_age // width + 1
+    out = {"F": [0] * size, "M": [0] * size}
+    for sex, age, persons in rows:
+        if sex in out and age is not None and age >= 0:
+            out[sex][min(age // width, size - 1)] += int(persons)
+    return out
+
+
 def usable_years(
     start: date | None, last_recorded: date | None, today: date, years_with_events: Iterable[int]
 ) -> list[int]:

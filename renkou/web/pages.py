@@ -67,7 +67,7 @@ async def dashboard(request: Request, principal: Annotated[Principal, requires(A
         "/web/api/dashboard/years",
         "/web/api/dashboard/overview",
         "/web/api/dashboard/trend",
-        "/api/stats/population",
+        "/web/api/dashboard/pyramid",
         "/web/api/dashboard/projection",
         "/web/api/geo/districts",
     )

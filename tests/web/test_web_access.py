@@ -57,6 +57,12 @@ MATRIX = [
     Call("GET", "/web/api/dashboard/trend", {"analyst"}, lambda env: {"url": "/web/api/dashboard/trend"}),
     Call(
         "GET",
+        "/web/api/dashboard/pyramid",
+        {"analyst"},
+        lambda env: {"url": "/web/api/dashboard/pyramid?year=2019&kind=registered"},
+    ),
+    Call(
+        "GET",
         "/web/api/dashboard/projection",
         {"analyst"},
         lambda env: {"url": "/web/api/dashboard/projection?year=2020"},

@@ -69,6 +69,21 @@ def test_trend_against_the_truth(analyst: Env) -> None:
     ]
 
 
+def test_pyramid_against_the_truth(analyst: Env) -> None:
+    day = date(2019, 12, 31)
+    expected = {"F": [0] * 18, "M": [0] * 18}
+    for person in analyst.city.persons:
+        if person.hukou_on(day) is not None and person.alive_on(day):
+            expected[person.sex][min(person.age_on(day) // 5, 17)] += 1
+    body = analyst.client.get("/web/api/dashboard/pyramid", params={"year": 2019, "kind": "registered"}).json()
+    assert (body["F"], body["M"]) == (expected["F"], expected["M"])
+    assert body["age_groups"][-1] == "85+" and body["as_of"] == "2019-12-31"
+    floating = analyst.client.get("/web/api/dashboard/pyramid", params={"kind": "floating"}).json()
+    assert floating["year"] == 2020
+    assert sum(floating["F"]) + sum(floating["M"]) == sum(1 for p in analyst.city.persons if p.hukou is None)
+    assert analyst.client.get("/web/api/dashboard/pyramid", params={"kind": "everyone"}).status_code == 422
+
+
 def test_projection_from_the_register(analyst: Env) -> None:
     body = analyst.client.get("/web/api/dashboard/projection", params={"year": 2020}).json()
     assert body["available"] is True and body["base_year"] == 2020

@@ -101,3 +101,22 @@ def test_usable_years(
     start: date | None, last_recorded: date | None, today: date, with_events: list[int], expected: list[int]
 ) -> None:
     assert dd.usable_years(start, last_recorded, today, with_events) == expected
+
+
+def test_pyramid_groups_by_sex_and_five_year_age() -> None:
+    rows = [
+        ("F", 0, 3),
+        ("F", 4, 2),
+        ("M", 5, 7),
+        ("M", 84, 1),
+        ("M", 85, 4),
+        ("F", 103, 2),
+        (None, 30, 9),
+        ("F", None, 5),
+    ]
+    found = dd.pyramid(rows)
+    labels = dd.pyramid_labels()
+    assert labels[0] == "0-4" and labels[-2] == "80-84" and labels[-1] == "85+" and len(labels) == 18
+    assert found["F"][0] == 5 and found["M"][1] == 7 and found["M"][16] == 1
+    assert found["M"][17] == 4 and found["F"][17] == 2  # the open group
+    assert sum(found["F"]) + sum(found["M"]) == 3 + 2 + 7 + 1 + 4 + 2  # unknown sex or age left out

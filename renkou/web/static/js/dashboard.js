@@ -10,8 +10,6 @@ document.addEventListener("DOMContentLoaded", function () {
   const compareSelect = document.getElementById("d-compare");
   const message = document.getElementById("d-message");
   const charts = {};
-  const GROUP_WIDTH = 5;
-  const OPEN_AGE = 85;
   const COLORS = { male: "#1e6bb8", female: "#c0392b", registered: "#8e44ad", resident: "#b71c1c", floating: "#16a085" };
 
   function chart(id) {
@@ -137,35 +135,15 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   /* ---- pyramids ---------------------------------------------------------------------------------------------- */
-  function groupLabels() {
-    const labels = [];
-    for (let start = 0; start < OPEN_AGE; start += GROUP_WIDTH) labels.push(start + "-" + (start + GROUP_WIDTH - 1));
-    labels.push(OPEN_AGE + "+");
-    return labels;
-  }
-
-  /* rows [{sex, age, population}] -> {F: [...], M: [...]} by five-year group, the last open */
-  function groupRows(rows) {
-    const size = OPEN_AGE / GROUP_WIDTH + 1;
-    const out = { F: new Array(size).fill(0), M: new Array(size).fill(0) };
-    for (const row of rows) {
-      if ((row.sex === "F" || row.sex === "M") && row.age !== null && row.age >= 0) {
-        out[row.sex][Math.min(Math.floor(row.age / GROUP_WIDTH), size - 1)] += row.population;
-      }
-    }
-    return out;
-  }
-
   async function population(year, kind) {
-    const answer = await R.getJSON("/api/stats/population?on=" + year + "-12-31&kind=" + kind + "&by=sex,age");
-    return groupRows(answer.rows);
+    return R.getJSON("/web/api/dashboard/pyramid?year=" + year + "&kind=" + kind);
   }
 
   async function renderPyramid(kind, year, compare) {
     const id = "pyramid-" + kind;
     loading(id);
     const [now, then] = await Promise.all([population(year, kind), compare ? population(compare, kind) : null]);
-    const labels = groupLabels();
+    const labels = now.age_groups;
     const negative = (values) => values.map((v) => -v);
     const series = [
       { name: T("male") + " " + year, type: "bar", stack: "now", data: negative(now.M), itemStyle: { color: COLORS.male } },
