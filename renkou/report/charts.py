@@ -169,7 +169,7 @@ def lines(
                         fontsize=6.5,
                     )
     axes.set_xticks(x, list(categories))
-    axes.set_ylabel(ylabel)
+    _value_label(axes, ylabel, "y")
     _pad_top(axes)
     axes.legend(loc="best")
     return figure
@@ -193,9 +193,11 @@ def bars(
         drawn = axes.bar(x + offset, np.nan_to_num(y), width * 0.95, color=COLOURS[index % 6], label=name)
         axes.bar_label(drawn, labels=[_label(v, digits) for v in y], fontsize=6.5, padding=1.5)
     axes.set_xticks(x, list(categories))
-    axes.set_ylabel(ylabel)
+    _value_label(axes, ylabel, "y")
     axes.grid(axis="x", visible=False)
     _pad_top(axes)
+    if digits == 0:
+        axes.yaxis.set_major_formatter(_thousands())
     if len(series) > 1:
         axes.legend(loc="best")
     return figure
@@ -222,12 +224,28 @@ def hbars(
         axes.bar_label(drawn, labels=[_label(value, digits) for value in v], fontsize=6.5, padding=2)
     axes.set_yticks(y, list(categories))
     axes.set_xlabel(xlabel)
+    if digits == 0:
+        axes.xaxis.set_major_formatter(_thousands())
     axes.grid(axis="y", visible=False)
     right = axes.get_xlim()[1]
     axes.set_xlim(0, right * 1.1)
     if len(series) > 1:
         axes.legend(loc="lower right")
     return figure
+
+
+def _thousands() -> Any:
+    from matplotlib.ticker import StrMethodFormatter
+
+    return StrMethodFormatter("{x:,.0f}")
+
+
+def _value_label(axes: Axes, text: str, axis: str) -> None:
+    """A unit of one or two characters (人, 岁, ‰) reads upright above the axis; longer labels run along it."""
+    if len(text) <= 2:
+        axes.set_title(text, loc="left", fontsize=8, pad=4)
+    else:
+        axes.set_ylabel(text)
 
 
 def _label(value: float, digits: int) -> str:
