@@ -55,7 +55,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def serve(database: Path) -> tuple[Any, Any, str]:
+def serve(database: Path) -> tuple[Any, Any, threading.Thread, str]:
     """A service on ``database`` with an analyst account, served on a free loopback port."""
     import uvicorn
 
@@ -79,10 +79,11 @@ def serve(database: Path) -> tuple[Any, Any, str]:
             )
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
     while not server.started:
         time.sleep(0.05)
-    return service, server, f"http://127.0.0.1:{port}"
+    return service, server, thread, f"http://127.0.0.1:{port}"
 
 
 def measure(url: str, runs: int) -> list[dict[str, float]]:
@@ -152,6 +153,8 @@ def report(database: Path, rows: list[dict[str, float]], persons: int, command: 
         "",
         f"Command: `{command}`",
         "",
+        "The demo register is made by `.venv/bin/renkou demo --no-serve` (scale 0.1, the default).",
+        "",
         "Timings in milliseconds from the start of navigation (browser Performance timeline); run 1 is the first "
         "visit after the service started (indicators computed and cached), later runs read the cache.",
         "",
@@ -189,7 +192,7 @@ def main() -> int:
         copy = Path(folder) / "renkou.duckdb"
         shutil.copy(args.db, copy)
         shutil.copy(Path(f"{args.db}.key"), Path(f"{copy}.key"))
-        service, server, url = serve(copy)
+        service, server, thread, url = serve(copy)
         try:
             from datetime import date
 
@@ -203,6 +206,7 @@ def main() -> int:
             writes = desk_writes(url, 3)
         finally:
             server.should_exit = True
+            thread.join(timeout=60)  # the server stops before the database closes
             service.close()
     command = f".venv/bin/python bench/bench_web.py --db {args.db} --runs {args.runs}"
     text = report(args.db, rows, persons, command, writes)
