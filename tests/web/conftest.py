@@ -122,6 +122,13 @@ class Env:
         assert response.status_code == 200, response.text
         return {"X-CSRF-Token": response.json()["csrf_token"]}
 
+    def bearer(self, username: str) -> dict[str, str]:
+        """Headers of a script (an API token-like bearer session): no cookie, no CSRF header needed."""
+        response = self.client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        self.client.cookies.clear()
+        return {"Authorization": f"Bearer {response.json()['token']}"}
+
 
 @pytest.fixture
 def env(built: Built, tmp_path: Path) -> Iterator[Env]:
