@@ -100,6 +100,10 @@ def main() -> None:
         shutil.rmtree(args.out)
 
 
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.6g}"
+
+
 def _check(args: argparse.Namespace, load_order: list[str]) -> list[str]:
     from renkou.register.store import Register
     from renkou.synth.measure import measure
@@ -128,7 +132,8 @@ def _check(args: argparse.Namespace, load_order: list[str]) -> list[str]:
     for key, target in _targets().items():
         scaled = target * args.scale if key in ("registered", "resident", "floating") else target
         value = measured.figures[key]
-        out.append(f"| {key} | {target:,.4g} | {scaled:,.6g} | {value:,.6g} | {(value / scaled - 1) * 100:+.2f}% |")
+        cells = " | ".join(_number(x) for x in (target, scaled, value))
+        out.append(f"| {key} | {cells} | {(value / scaled - 1) * 100:+.2f}% |")
     for leftover in (database, Path(f"{database}.wal"), Path(f"{database}.key")):
         if not args.keep:
             leftover.unlink(missing_ok=True)
