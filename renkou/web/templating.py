@@ -7,7 +7,6 @@ data reach the scripts through ``<script type="application/json">`` blocks and `
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -97,15 +96,6 @@ def static_url(relative: str) -> str:
 def charts_available() -> bool:
     """True when ``scripts/build_frontend.py`` has copied ECharts into the static folder."""
     return (VENDOR_DIR / "echarts" / "echarts.min.js").is_file()
-
-
-def vendor_versions() -> dict[str, str]:
-    """The front-end packages copied by the build (package -> version); empty before the build."""
-    try:
-        found = json.loads((VENDOR_DIR / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in found.items()}
 
 
 def request_lang(request: Request) -> Lang:
