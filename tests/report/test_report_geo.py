@@ -77,3 +77,23 @@ def test_unknown_city_is_a_bilingual_error() -> None:
     with pytest.raises(UserError) as error:
         districts_geojson("320500")
     assert "320500" in error.value.zh and "320500" in error.value.en and "330100" in str(error.value)
+
+
+def test_extract_maps_an_abolished_code_to_the_division_of_the_year() -> None:
+    from renkou.geo.extract import convert, current_division, name_stem
+
+    assert name_stem("临安市") == "临安" and name_stem("淳安县") == "淳安" and name_stem("上城区") == "上城"
+    assert current_division("330185", "临安市", "330100", 2020) == ("330112", "临安区")
+    assert current_division("330185", "临安市", "330100", 2016) == ("330185", "临安市")
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
+    source = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": "330185", "properties": {"name": "临安市"}, "geometry": square},
+            {"type": "Feature", "id": "330102", "properties": {"name": "上城区"}, "geometry": square},
+        ],
+    }
+    converted = convert(source, "330100", 2020)
+    assert [f["properties"]["code"] for f in converted["features"]] == ["330102", "330112"]
+    assert [f["properties"]["redrawn"] for f in converted["features"]] == [False, True]
+    assert converted["features"][1]["geometry"] == square
