@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -338,14 +337,21 @@ def _stage_jsonl(engine: Engine, path: Path, table: str, feed_name: str | None) 
         raise FileRejected(
             f"{path.name}：JSON 文件必须为 UTF-8 编码", f"{path.name}: JSON files must be UTF-8", code="bad_encoding"
         )
-    keys: list[str] = []
-    for raw in sample.decode("utf-8", errors="ignore").splitlines()[:1000]:
-        try:
-            record = json.loads(raw)
-        except ValueError:
-            continue
-        if isinstance(record, dict):
-            keys.extend(key for key in record if key not in keys)
+    # Every key of every record, in order of first appearance: a key that first appears late in the file must not
+    # be ignored (its values would be silently lost).
+    try:
+        found = engine.rows(
+            "SELECT k FROM (SELECT k, min(n) AS first FROM (SELECT unnest(json_keys(json)) AS k, row_number() OVER () "
+            f"AS n FROM read_ndjson_objects({_sql_string(str(path))}, ignore_errors = true) "
+            "WHERE json_type(json) = 'OBJECT') GROUP BY k) ORDER BY first"
+        )
+    except Exception as error:  # DuckDB raises its own error types for files it cannot parse at all
+        raise FileRejected(
+            f"{path.name}：无法读取 JSON Lines 文件（{error}）",
+            f"{path.name}: cannot read the JSON lines file ({error})",
+            code="unreadable_file",
+        ) from None
+    keys = [str(key) for (key,) in found]
     if not keys:
         raise FileRejected(
             f"{path.name}：没有可读的 JSON 记录", f"{path.name}: no readable JSON record", code="empty_file"

@@ -206,3 +206,29 @@ def test_consecutive_json_lines_batches_chain(register: Register, people: dict[s
         assert summary.accepted == 1
     assert register.engine.rows("SELECT event_id FROM events ORDER BY event_id") == [(1,), (2,)]
     assert register.verify(deep=True).ok
+
+
+def test_json_key_first_seen_late_is_not_lost(register: Register, people: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "residence_late_key.jsonl"
+    lines = [
+        {
+            "event_type": "residence_registered",
+            "id_number": people["zhao"],
+            "occurred_on": "2019-01-10",
+            "residence_region": "330106",
+        }
+    ] * 1500
+    lines = [dict(line, record_no=f"R{i}") for i, line in enumerate(lines)]
+    lines.append(
+        {
+            "event_type": "permit_issued",
+            "id_number": people["zhao"],
+            "occurred_on": "2019-08-01",
+            "permit_no": "HZ2019-0001",
+            "record_no": "R-last",
+        }
+    )
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    [summary] = register.ingest([path], today=date(2021, 1, 1))
+    assert summary.quarantined == 0
+    assert register.engine.scalar("SELECT permit_no FROM events WHERE event_type = 'permit_issued'") == "HZ2019-0001"
