@@ -18,7 +18,7 @@ from renkou.errors import UserError
 from renkou.permits.lifecycle import PermitState, Status
 from renkou.permits.periods import add_years
 from renkou.permits.rules import DATA_DIR
-from renkou.permits.yamlfile import read_yaml, validate
+from renkou.yamlfile import read_yaml, validate
 
 DEFAULT_TABLE = DATA_DIR / "entitlements-national-2016.yaml"
 

@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from renkou.permits.yamlfile import read_yaml, validate
 from renkou.register import codes
+from renkou.yamlfile import read_yaml, validate
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_RULES = DATA_DIR / "rules-2016.yaml"
