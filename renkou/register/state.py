@@ -85,8 +85,14 @@ def spells_drift(engine: Engine) -> int:
     )
 
 
+def state_rows_sql(known_at: datetime | None = None) -> str:
+    """SQL for every state row of every person (subject_id, valid_from, valid_to, event_id, attributes) as known at
+    ``known_at``: the state on each event's day, for readers that need many persons on many days at once."""
+    return f"({_indexed_sql()})" if known_at is None else f"({_fold_sql(_live_events_sql(known_at))})"
+
+
 def state_sql(on: date, known_at: datetime | None = None) -> str:
     """SQL for every person's state on ``on`` as known at ``known_at`` (default: everything recorded)."""
-    source = f"({_indexed_sql()})" if known_at is None else f"({_fold_sql(_live_events_sql(known_at))})"
+    source = state_rows_sql(known_at)
     day = f"DATE '{on.isoformat()}'"
     return f"SELECT * FROM {source} s WHERE s.valid_from <= {day} AND {day} < s.valid_to"

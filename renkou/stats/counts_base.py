@@ -78,13 +78,11 @@ def state_rows_sql(known_at: datetime | None) -> str:
     ``known_at``: the source that :func:`renkou.register.state.state_sql` filters to one date.
 
     The state on an event's day is needed for many persons and days at once, which ``state_sql`` (one date) cannot
-    give; this borrows the register's own row source so that the definition of the fold stays in one place.
+    give; this is the register's own public row source so that the definition of the fold stays in one place.
     """
-    from renkou.register import state
+    from renkou.register.state import state_rows_sql as register_state_rows
 
-    if known_at is None:
-        return f"({state._indexed_sql()})"
-    return f"({state._fold_sql(state._live_events_sql(known_at))})"
+    return register_state_rows(known_at)
 
 
 def membership_on(kind: Kind, day_column: str) -> tuple[str, str]:
