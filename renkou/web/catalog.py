@@ -139,23 +139,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Projection (residents: variants and intervals)",
     ),
     "dashboard.projection_note": (
-        "示意性预测：以登记库基年的常住人口、生育率、预期寿命、出生性别比和净迁移为中方案（保持不变），"
-        "低、高方案总和生育率低、高 0.5 并在 5 年内逐步达到，净迁移减半或增加一半；阴影为 1000 条随机轨迹的 80% 和 95% 区间。",
-        "Indicative projection: the medium variant holds the base year's resident population, fertility, life "
-        "expectancy, sex ratio at birth and net migration constant; low and high variants have a TFR half a child "
-        "lower or higher (phased in over 5 years) and half or one and a half times the net migration; the bands are "
-        "the 80% and 95% intervals of 1,000 stochastic trajectories.",
+        "由登记库估计参数的分区县队列要素预测（全市为各区县之和）：中方案保持基年各区县的生育水平、死亡水平（全市生命表为标准）"
+        "和净迁移不变；低、高方案总和生育率低、高 0.2，净迁移少、多 25%；阴影为 200 条随机轨迹的 80% 和 95% 区间。",
+        "Cohort-component projection by district with inputs estimated from the register (the city is the sum of its "
+        "districts): the medium variant holds each district's base-year fertility, mortality (on the city's life "
+        "table) and net migration constant; the low and high variants have a TFR 0.2 lower or higher and 25% less "
+        "or more net migration; the bands are the 80% and 95% intervals of 200 stochastic trajectories.",
     ),
+    "dashboard.births_projection": ("预测出生人数", "Projected births"),
     "dashboard.plan": ("规划目标完成情况", "Plan targets"),
-    "dashboard.plan_placeholder": (
-        "尚未提供：规划目标评估模块（renkou.plan）尚未完成，此处暂无数据。",
-        "Not yet available: the plan-evaluation part (renkou.plan) is not finished, so there is nothing to show.",
+    "dashboard.plan_choice": ("规划", "Plan"),
+    "dashboard.warnings": ("人口监测预警", "Early warnings"),
+    "plan.status": ("状态", "Status"),
+    "plan.indicator": ("指标", "Indicator"),
+    "plan.nature": ("属性", "Nature"),
+    "plan.target": ("目标", "Target"),
+    "plan.latest": ("最新值", "Latest"),
+    "plan.progress": ("进度", "Progress"),
+    "plan.reason": ("判断依据", "Reason"),
+    "js.status.red": ("红", "Red"),
+    "js.status.amber": ("黄", "Amber"),
+    "js.status.green": ("绿", "Green"),
+    "js.nature.binding": ("约束性", "binding"),
+    "js.nature.expected": ("预期性", "expected"),
+    "js.plan_counts": (
+        "截至 {as_of}（目标年 {target_year}）：红 {red}，黄 {amber}，绿 {green}",
+        "As of {as_of} (target year {target_year}): {red} red, {amber} amber, {green} green",
     ),
-    "dashboard.warnings": ("预警", "Early warnings"),
-    "dashboard.warnings_placeholder": (
-        "尚未提供：预警规则由规划评估模块提供，该模块尚未完成。",
-        "Not yet available: warning rules come with the plan-evaluation part, which is not finished.",
+    "js.plan_method": ("目标年达成判断方法：", "Attainment at the target year judged by: "),
+    "js.plan_unavailable": ("无法评估：", "Cannot evaluate: "),
+    "js.no_warnings": (
+        "截至 {as_of}，没有触发任何预警规则（共 {rules} 条规则）。",
+        "As of {as_of}, no warning rule fired ({rules} rules).",
     ),
+    "js.warnings_count": (
+        "截至 {as_of}，{count} 条预警（共 {rules} 条规则）：",
+        "As of {as_of}: {count} warnings ({rules} rules):",
+    ),
+    "js.evidence": ("证据", "Evidence"),
+    "js.projected_births": ("出生人数", "Births"),
     "dashboard.charts_missing": (
         "图表库尚未安装：请运行 npm ci --prefix frontend 和 .venv/bin/python scripts/build_frontend.py。",
         "The chart library is not installed: run npm ci --prefix frontend and "
