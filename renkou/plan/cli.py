@@ -139,6 +139,167 @@ def warnings_command(
         print(f"  {warning['message']}")
 
 
+def _standards(path: Path | None) -> list[Any]:
+    from renkou.plan.facility_files import DEFAULT_STANDARDS, load_standards
+
+    return load_standards(path or DEFAULT_STANDARDS)
+
+
+def _chart(path: Path, draw: Any) -> None:
+    from renkou.report.charts import render
+
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in ("svg", "png"):
+        raise UserError(f"图表文件应以 .svg 或 .png 结尾：{path}", f"the chart file must end in .svg or .png: {path}")
+    path.write_bytes(render(draw, suffix))
+    print(f"图表 / chart: {path}")
+
+
+def _area(projected: Any, code: str | None) -> str:
+    codes = [a.code for a in projected.areas]
+    if code is None:
+        return str(projected.city)
+    if code not in codes:
+        raise UserError(
+            f"--area {code} 不在预测的地区中（{', '.join(codes)}）",
+            f"--area {code} is not projected ({', '.join(codes)})",
+        )
+    return code
+
+
+def _console() -> Any:
+    """A console as wide as the terminal, or wide enough for the tables when the output is a file or a pipe."""
+    import sys
+
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else 180)
+
+
+def _cell(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+DB_OPTION = typer.Option("--db", help="登记库 / register database")
+AS_OF_HELP = "预测起点（默认登记库最后事件日） / projection start date YYYY-MM-DD (default: the register's last event)"
+
+
+def facilities_command(
+    db: Annotated[Path, DB_OPTION],
+    capacity: Annotated[
+        Path | None, typer.Option("--capacity", help="设施容量 CSV（district,facility,year,capacity） / capacity CSV")
+    ] = None,
+    standards: Annotated[
+        Path | None, typer.Option("--standards", help="配置标准 YAML（默认内置） / standards YAML (default: shipped)")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
+    to_year: Annotated[
+        int, typer.Option("--to-year", min=1901, max=2200, help="预测终止年 / last projected year")
+    ] = 2035,
+    variant: Annotated[str, typer.Option("--variant", help="预测方案 low|medium|high / variant")] = "medium",
+    area: Annotated[
+        str | None, typer.Option("--area", help="表格显示的地区代码（默认全市） / area shown (default: the city)")
+    ] = None,
+    chart: Annotated[Path | None, typer.Option("--chart", help="图表文件 .svg/.png / chart file")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象 / print one JSON object")] = False,
+) -> None:
+    """公共服务设施需求 / public-service facility demand."""
+    from renkou.plan.assess import facilities_result
+    from renkou.plan.facility_files import read_capacity
+    from renkou.plan.population import project_register
+
+    standard_list = _standards(standards)
+    capacity_map = read_capacity(capacity, {s.id for s in standard_list}) if capacity else None
+    projected = project_register(db, _date(as_of, "--as-of"), to_year)
+    result = facilities_result(projected, standard_list, variant, capacity_map)
+    shown = _area(projected, area)
+    if chart is not None:
+        from renkou.plan.charts import facility_chart
+
+        _chart(chart, lambda: facility_chart(result, shown))
+    if as_json:
+        _print_json(result)
+        return
+    from rich.table import Table
+
+    name = next(a["name"] for a in result["areas"] if a["code"] == shown)
+    table = Table(title=f"{name} {shown} 设施需求 / facility demand ({variant}, from {result['as_of']})")
+    table.add_column("年 year")
+    for s in standard_list:
+        table.add_column(f"{s.name_zh}\n{s.name_en}", justify="right")
+    rows = {(r["year"], r["facility"]): r for r in result["rows"] if r["area"] == shown}
+    for year in result["years"]:
+        cells = []
+        for s in standard_list:
+            row = rows[(year, s.id)]
+            gap = "" if row["gap"] is None else f"\n{row['gap']:+,.0f}"
+            cells.append(f"{_cell(row['demand'])}{gap}")
+        table.add_row(str(year), *cells)
+    console = _console()
+    console.print(table)
+    for s in standard_list:
+        console.print(f"  {s.name_zh}: {s.per_1000:g} {s.unit_zh}/千人 ({s.ages}) — {s.source}", highlight=False)
+    if capacity_map:
+        console.print("  第二行为容量减需求，负数为缺口 / second line: capacity minus demand, negative = shortfall")
+    short = [r for r in result["rows"] if r["gap"] is not None and r["gap"] < 0 and r["area"] != projected.city]
+    if short:
+        console.print(f"  缺口 shortfalls: {len(short)} 个区县×年×设施 / district-year-facility rows below demand")
+
+
+def impact_command(
+    db: Annotated[Path, DB_OPTION],
+    scenario: Annotated[Path, typer.Option("--scenario", help="影响情景 YAML / impact scenario YAML")],
+    standards: Annotated[
+        Path | None, typer.Option("--standards", help="配置标准 YAML（默认内置） / standards YAML (default: shipped)")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
+    to_year: Annotated[
+        int, typer.Option("--to-year", min=1901, max=2200, help="预测终止年 / last projected year")
+    ] = 2035,
+    chart: Annotated[Path | None, typer.Option("--chart", help="图表文件 .svg/.png / chart file")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象 / print one JSON object")] = False,
+) -> None:
+    """人口影响评估 / population impact assessment of a decision."""
+    from renkou.plan.assess import impact_result
+    from renkou.plan.impact import load_scenario
+    from renkou.plan.population import project_register
+
+    standard_list = _standards(standards)
+    projected = project_register(db, _date(as_of, "--as-of"), to_year)
+    loaded = load_scenario(scenario, [a.code for a in projected.districts])
+    result = impact_result(projected, loaded, standard_list)
+    if chart is not None:
+        from renkou.plan.charts import impact_chart
+
+        specs = [{"id": s.id, "name_zh": s.name_zh} for s in standard_list]
+        _chart(chart, lambda: impact_chart(result, projected.city, specs))
+    if as_json:
+        _print_json(result)
+        return
+    from rich.table import Table
+
+    console = _console()
+    console.print(f"影响情景 / impact scenario: {result['scenario']}  ({result['variant']})", highlight=False)
+    for line in result["decisions"]:
+        console.print(f"  - {line}", highlight=False)
+    for area in result["areas"]:
+        code = area["code"]
+        table = Table(title=f"{area['name']} {code}: 人口与设施需求的增加 / added population and facility demand")
+        table.add_column("年 year")
+        table.add_column("人口\npopulation", justify="right")
+        for s in standard_list:
+            table.add_column(f"{s.name_zh}\n{s.name_en}", justify="right")
+        pop = {r["year"]: r for r in result["population"] if r["area"] == code}
+        fac = {(r["year"], r["facility"]): r for r in result["facilities"] if r["area"] == code}
+        for year in result["years"]:
+            table.add_row(
+                str(year),
+                f"{pop[year]['difference']:+,.0f}",
+                *(f"{fac[(year, s.id)]['difference']:+,.0f}" for s in standard_list),
+            )
+        console.print(table)
+
+
 def list_command() -> None:
     """列出内置规划 / list the shipped plans."""
     from renkou.plan.loader import load_plan, shipped_plans
@@ -165,5 +326,15 @@ def register(app: typer.Typer) -> None:
         help="按预警规则检查出生、出生性别比、流动人口流入和老龄化。\n\n"
         "Check the early-warning rules: births, sex ratio at birth, floating inflow, ageing.",
     )(warnings_command)
+    sub.command(
+        "facilities",
+        help="按人口预测计算各区县逐年公共服务设施需求及其与容量的差距。\n\n"
+        "Public-service facility demand by district and year from the projection, and the gap to capacity.",
+    )(facilities_command)
+    sub.command(
+        "impact",
+        help="重大决策（住房开发、新建高校、落户指标调整）对人口与设施需求的影响。\n\n"
+        "Population impact of a decision (housing, a university, the settlement quota) on population and facilities.",
+    )(impact_command)
     sub.command("list", help="列出内置规划。\n\nList the shipped plans.")(list_command)
     app.add_typer(sub, name="plan")

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from renkou.register.store import Register
-
 
 @pytest.fixture(scope="session")
 def plan_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The register database of a synthetic Hangzhou at scale 0.0002 (all department files ingested)."""
     from renkou.demo import department_files
+    from renkou.register.store import Register
     from renkou.synth.city import generate
 
     folder = tmp_path_factory.mktemp("plan-city")
