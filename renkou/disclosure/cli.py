@@ -348,4 +348,8 @@ def register(app: typer.Typer) -> None:
         "holidays",
         help="查看节假日数据覆盖年份、校验节假日通知 YAML。\n\nShow calendar coverage and validate holiday notice YAML.",
     )(holidays_command)
+    from renkou.disclosure import cli_records, cli_requests
+
+    cli_requests.register(sub)
+    cli_records.register(sub)
     app.add_typer(sub, name="disclosure", help=HELP)
