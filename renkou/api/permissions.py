@@ -66,6 +66,7 @@ class Action(StrEnum):
     AUDIT_READ = "audit.read"
     POINTS_MANAGE = "points.manage"
     DISCLOSURE_MANAGE = "disclosure.manage"
+    DISCLOSURE_FILE = "disclosure.file"  # the public files a disclosure request and reads its own by number + secret
 
 
 _EVERYONE = frozenset(Role)
@@ -85,6 +86,7 @@ GRANTS: dict[Action, frozenset[Role]] = {
     Action.AUDIT_READ: frozenset({Role.AUDITOR}),
     Action.POINTS_MANAGE: frozenset({Role.POINTS_OFFICER}),
     Action.DISCLOSURE_MANAGE: frozenset({Role.DISCLOSURE_OFFICER}),
+    Action.DISCLOSURE_FILE: _EVERYONE,
 }
 
 
