@@ -4,9 +4,9 @@ Each write is a clerk's form loaded as a batch of one (:mod:`renkou.permits.form
 and auditable like any department file. The checks a clerk needs before writing (known person, eligibility with
 reasons, endorsing only a live permit inside or after its window) are made here and refused with one bilingual line.
 
-The register's residence feed has no event for an accepted application, nor for suspension and restoration: an
-application is checked and answered (with its issue deadline) but not stored; suspension and restoration are
-derived from the endorsement dates (:mod:`renkou.permits.lifecycle`).
+An accepted application may be recorded (``permit_applied``); a late endorsement is recorded with the restoration
+it brings (``permit_restored``); a replacement is ``permit_replaced``. Suspension and restoration themselves are
+derived from the endorsement dates (:mod:`renkou.permits.lifecycle`); the recorded events note them.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class Application:
     person: records.Person
     eligibility: Eligibility
     deadline: IssueDeadline | None  # when eligible: the issue limits
+    batch_id: int | None = None  # when the accepted application was recorded (permit_applied)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,16 @@ class Endorsed:
     before: PermitState
     after: PermitState
     late: bool  # after the window closed: the permit is restored and the years count again from today
+    batch_id: int
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A permit replaced (换领/补领): a new number, the years go on."""
+
+    person: records.Person
+    old_no: str | None
+    state: PermitState
     batch_id: int
 
 
@@ -132,13 +143,18 @@ class PermitDesk:
 
     # -- the workflow --------------------------------------------------------------------------------------------
 
-    def apply(self, id_text: str, on: date, declared: tuple[Basis, ...] = ()) -> Application:
-        """Check an application made on ``on``; when eligible, give the issue deadline."""
+    def apply(self, id_text: str, on: date, declared: tuple[Basis, ...] = (), *, record: bool = False) -> Application:
+        """Check an application made on ``on``; when eligible, give the issue deadline, and with ``record`` record
+        the accepted application in the register (``permit_applied``)."""
         self._check_date(on, Text("申请", "application"))
         person = records.find_person(self.register, id_text)
         result = check_eligibility(self.snapshot(person, on), on, self.rules.eligibility, declared)
         deadline = issue_deadline(on, self.rules.issue, self.calendar) if result.eligible else None
-        return Application(person, result, deadline)
+        batch_id = None
+        if record and result.eligible:
+            summary = submit_form(self.register, [self._row("permit_applied", person, on)], today=self.today)
+            batch_id = int(summary.batch_id or 0)
+        return Application(person, result, deadline, batch_id)
 
     def issue(
         self,
@@ -211,13 +227,31 @@ class PermitDesk:
                 f"not yet due: the endorsement for year {window.number} is due {window.opens} to {window.due}",
                 code="not_due",
             )
-        summary = submit_form(
-            self.register,
-            [self._row("permit_renewed", person, on, permit_no=before.permit_no)],
-            today=self.today,
-        )
+        rows = [self._row("permit_renewed", person, on, permit_no=before.permit_no)]
+        if before.status is Status.SUSPENDED:
+            # The restoration is recorded with the late endorsement that brings it (one form, one batch).
+            rows.append(self._row("permit_restored", person, on, permit_no=before.permit_no))
+        summary = submit_form(self.register, rows, today=self.today)
         after = self.state(person, on)
         return Endorsed(person, before, after, before.status is Status.SUSPENDED, int(summary.batch_id or 0))
+
+    def replace(self, id_text: str, on: date, *, permit_no: str | None = None) -> Replaced:
+        """Replace a held permit (lost or worn: art. 11) under a new number; the years and windows go on."""
+        self._check_date(on, Text("换领", "replacement"))
+        person = records.find_person(self.register, id_text)
+        before = self.state(person, on)
+        if not before.live:
+            raise UserError(
+                f"{person.masked} 没有可换领的居住证（状态：{before.status.value}）",
+                f"{person.masked} has no permit to replace (status: {before.status.value})",
+            )
+        number = permit_no or self._next_number(person, on)
+        if number == before.permit_no or records.permit_number_held_by_another(self.register, number, person):
+            raise UserError(f"居住证号 {number} 不可用", f"permit number {number} cannot be used")
+        summary = submit_form(
+            self.register, [self._row("permit_replaced", person, on, permit_no=number)], today=self.today
+        )
+        return Replaced(person, before.permit_no, self.state(person, on), int(summary.batch_id or 0))
 
     def cancel(self, id_text: str, on: date, *, departed: bool = False) -> Cancelled:
         """Cancel the permit on ``on``; with ``departed`` also end the residence registration (the holder left)."""

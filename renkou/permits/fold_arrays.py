@@ -18,7 +18,18 @@ from renkou.permits.deadlines import Calendar
 from renkou.permits.lifecycle import EventKind, Status
 from renkou.permits.rules import EndorsementRules
 
-KIND_CODES = {EventKind.ISSUED: 0, EventKind.ENDORSED: 1, EventKind.CANCELLED: 2, EventKind.LEFT: 3, EventKind.DIED: 4}
+KIND_CODES = {
+    EventKind.ISSUED: 0,
+    EventKind.ENDORSED: 1,
+    EventKind.CANCELLED: 2,
+    EventKind.LEFT: 3,
+    EventKind.DIED: 4,
+    EventKind.APPLIED: 5,
+    EventKind.SUSPENDED: 6,
+    EventKind.RESTORED: 7,
+    EventKind.REPLACED: 8,
+}
+_ENDING_CODES = [KIND_CODES[kind] for kind in (EventKind.CANCELLED, EventKind.LEFT, EventKind.DIED)]
 STATUS_CODES = {Status.NONE: 0, Status.VALID: 1, Status.SUSPENDED: 2, Status.CANCELLED: 3}
 STATUS_OF_CODE = {code: status for status, code in STATUS_CODES.items()}
 _EPOCH = date(1970, 1, 1)
@@ -190,8 +201,9 @@ def fold_all(
         lapse(who, day)
         current = status[who]
         live = (current == valid) | (current == suspended)
-        # Issue: a new permit, or a replacement of a live one (the years go on).
-        issue = kind == KIND_CODES[EventKind.ISSUED]
+        # Issue: a new permit, or a replacement of a live one (the years go on). A recorded replacement of a live
+        # permit is the same; of no live permit it counts for nothing (as do the events that only note a step).
+        issue = (kind == KIND_CODES[EventKind.ISSUED]) | ((kind == KIND_CODES[EventKind.REPLACED]) & live)
         new = issue & ~live
         fresh = who[new]
         status[fresh], issued_on[fresh], anchor[fresh] = valid, day[new], day[new]
@@ -213,7 +225,7 @@ def fold_all(
         endorsements[counted] += 1
         refresh(np.concatenate([fresh, back, counted]))
         # Cancellation, leaving the city, death: the permit ends.
-        end = ~issue & ~endorse & live
+        end = np.isin(kind, _ENDING_CODES) & live
         gone = who[end]
         status[gone], ended_on[gone], suspended_since[gone] = cancelled, day[end], NO_DAY
     everyone = np.arange(holders, dtype=np.int64)

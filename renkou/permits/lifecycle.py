@@ -39,6 +39,17 @@ class EventKind(StrEnum):
     CANCELLED = "permit_cancelled"
     LEFT = "residence_left"
     DIED = "death"
+    APPLIED = "permit_applied"
+    SUSPENDED = "permit_suspended"
+    RESTORED = "permit_restored"
+    REPLACED = "permit_replaced"
+
+
+# Events that record what the rules already imply (an accepted application; the suspension the missed window
+# causes; the restoration a late endorsement brings): they are shown in the history but change nothing, so the
+# register's recorded events and the regulation's arithmetic can never disagree about a permit's status.
+NOTED = frozenset({EventKind.APPLIED, EventKind.SUSPENDED, EventKind.RESTORED})
+ENDING = frozenset({EventKind.CANCELLED, EventKind.LEFT, EventKind.DIED})
 
 
 class Status(StrEnum):
@@ -75,12 +86,20 @@ _ENDED = {
 }
 
 
+_NOTED = {
+    "permit_applied": Text("受理居住证申领", "permit application accepted"),
+    "permit_suspended": Text("登记：居住证使用功能中止", "recorded: the permit is suspended"),
+    "permit_restored": Text("登记：居住证使用功能恢复", "recorded: the permit is restored"),
+    "permit_replaced": Text("无有效居住证，换领/补领不计", "no live permit: the replacement does not count"),
+}
+
+
 @dataclass(frozen=True)
 class Step:
     """A line of a permit's history, for the clerk and the holder (the text is built only when read)."""
 
     on: date
-    kind: str  # issued | replaced | endorsed | endorsed_late | endorsement_ignored | suspended | ended
+    kind: str  # issued | replaced | endorsed | endorsed_late | endorsement_ignored | suspended | ended | noted
     permit_no: str | None = None
     window: EndorsementWindow | None = None  # the window the step concerns
     cause: str | None = None  # for "ended": the event type; for "endorsement_ignored": "early" or "no_permit"
@@ -114,6 +133,8 @@ class Step:
             )
         if self.kind == "endorsement_ignored":
             return Text("无有效居住证，该签注不计", "no live permit: this endorsement does not count")
+        if self.kind == "noted":
+            return _NOTED.get(self.cause or "", Text(self.cause or "", self.cause or ""))
         return _ENDED.get(self.cause or "", Text(self.kind, self.kind))
 
 
@@ -191,8 +212,21 @@ class _Fold:
         self.lapse_before(event.on)
         if event.kind is EventKind.ISSUED:
             self._issue(event)
+        elif event.kind is EventKind.REPLACED:
+            if self.status in (Status.VALID, Status.SUSPENDED):
+                self._issue(event)
+            else:
+                self.history.append(Step(event.on, "noted", event.permit_no, cause=event.kind.value))
         elif event.kind is EventKind.ENDORSED:
             self._endorse(event)
+        elif (
+            event.kind is EventKind.RESTORED
+            and self.history
+            and (self.history[-1].kind, self.history[-1].on) == ("endorsed_late", event.on)
+        ):
+            return  # recorded with the late endorsement that restored the permit: already in the history
+        elif event.kind in NOTED:
+            self.history.append(Step(event.on, "noted", event.permit_no or self.permit_no, cause=event.kind.value))
         else:
             self._end(event)
 

@@ -118,7 +118,8 @@ def permit_events(register: Register, person: Person) -> list[PermitEvent]:
 
 KIND_SQL = (
     "CASE e.event_type WHEN 'permit_issued' THEN 0 WHEN 'permit_renewed' THEN 1 WHEN 'permit_cancelled' THEN 2 "
-    "WHEN 'residence_left' THEN 3 WHEN 'death' THEN 4 END"
+    "WHEN 'residence_left' THEN 3 WHEN 'death' THEN 4 WHEN 'permit_applied' THEN 5 WHEN 'permit_suspended' THEN 6 "
+    "WHEN 'permit_restored' THEN 7 WHEN 'permit_replaced' THEN 8 END"
 )  # the codes of renkou.permits.fold_arrays.KIND_CODES
 
 

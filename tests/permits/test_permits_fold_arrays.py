@@ -24,6 +24,8 @@ from renkou.permits.lifecycle import EventKind, PermitEvent, Status, permit_stat
 from renkou.permits.periods import add_months
 
 KINDS = [EventKind.ENDORSED] * 6 + [EventKind.CANCELLED, EventKind.ISSUED, EventKind.LEFT, EventKind.DIED]
+# The events that only note a step, and replacements, mixed in too.
+KINDS += [EventKind.APPLIED, EventKind.SUSPENDED, EventKind.RESTORED, EventKind.REPLACED, EventKind.REPLACED]
 
 
 @st.composite
@@ -33,7 +35,8 @@ def person(draw: st.DrawFn) -> list[PermitEvent]:
     for seq in range(1, draw(st.integers(min_value=0, max_value=6)) + 1):
         day += timedelta(days=draw(st.integers(min_value=0, max_value=420)))
         kind = draw(st.sampled_from(KINDS))
-        permit_no = draw(st.sampled_from([None, f"P{seq}"])) if kind is EventKind.ISSUED else None
+        replaces = kind in (EventKind.ISSUED, EventKind.REPLACED)
+        permit_no = draw(st.sampled_from([None, f"P{seq}"])) if replaces else None
         events.append(PermitEvent(kind, day, permit_no, seq=seq))
     return events
 
