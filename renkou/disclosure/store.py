@@ -241,11 +241,14 @@ def not_found(request_no: str) -> DisclosureError:
 class DisclosureStore:
     """Requests, events, publications and appeals on one engine (the caller holds the service's database lock)."""
 
-    def __init__(self, engine: Engine, sealer: Sealer, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self, engine: Engine, sealer: Sealer, *, clock: Callable[[], datetime] = utc_now, ensure: bool = True
+    ) -> None:
         self.engine = engine
         self.sealer = sealer
         self.clock = clock
-        ensure_schema(engine)
+        if ensure:  # the service creates the tables once, not on every request
+            ensure_schema(engine)
 
     @classmethod
     def for_register(cls, register: Any, *, clock: Callable[[], datetime] = utc_now) -> DisclosureStore:
