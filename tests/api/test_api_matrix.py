@@ -48,6 +48,32 @@ def token_to_revoke(env: Env) -> dict[str, Any]:
     return {"url": f"/api/admin/tokens/{issued.token_id}"}
 
 
+def disclosure_request(env: Env, *, answered: bool = False) -> tuple[str, str]:
+    """A disclosure request received today (number, status secret), stored straight through the desk."""
+    from renkou.api.routers.disclosure import desk_of
+    from renkou.disclosure.applicants import Applicant, ApplicantKind
+    from renkou.disclosure.receipt import Channel
+    from renkou.disclosure.responses import Response, ResponseKind
+    from renkou.disclosure.store import Actor, RequestDetails
+
+    today = env.service.today()
+    actor = Actor("matrix", "disclosure_officer")
+    applicant = Applicant(
+        ApplicantKind.BUSINESS, "矩阵公司", "统一社会信用代码", "91330100MA2MATRIX1", email="m@example.cn"
+    )
+    with desk_of(env.service) as desk:
+        filed = desk.store.file(
+            actor, applicant, RequestDetails("人口统计"), Channel.IN_PERSON, today, received_on=today
+        )
+        if answered:
+            desk.reply(actor, filed.request_no, today, Response(kind=ResponseKind.PROVIDED))
+    return filed.request_no, filed.secret
+
+
+DISCLOSURE_APPLICANT = {"kind": "person", "name": "王五", "id_number": "110101199003074578", "phone": "13800000000"}
+DISCLOSURE_OFFICER = {"disclosure_officer"}
+
+
 MATRIX = [
     Call("GET", "/api/health", EVERYONE, lambda env: {"url": "/api/health"}),
     Call("GET", "/api/public", EVERYONE, lambda env: {"url": "/api/public"}),
@@ -117,6 +143,106 @@ MATRIX = [
         "/api/setup/admin",
         set(),
         lambda env: {"url": "/api/setup/admin", "json": {"username": "intruder", "password": "x" * 20}},
+    ),
+    # Government information disclosure (renkou.api.routers.disclosure): the public files and reads its own request.
+    Call(
+        "POST",
+        "/api/disclosure/public/requests",
+        EVERYONE,
+        lambda env: {
+            "url": "/api/disclosure/public/requests",
+            "json": {"applicant": DISCLOSURE_APPLICANT, "description": "人口统计"},
+        },
+        201,
+    ),
+    Call(
+        "POST",
+        "/api/disclosure/public/status",
+        EVERYONE,
+        lambda env: {
+            "url": "/api/disclosure/public/status",
+            "json": dict(zip(("request_no", "secret"), disclosure_request(env), strict=True)),
+        },
+    ),
+    Call("GET", "/api/disclosure/requests", DISCLOSURE_OFFICER, lambda env: {"url": "/api/disclosure/requests"}),
+    Call(
+        "POST",
+        "/api/disclosure/requests",
+        DISCLOSURE_OFFICER,
+        lambda env: {
+            "url": "/api/disclosure/requests",
+            "json": {
+                "applicant": DISCLOSURE_APPLICANT,
+                "description": "人口统计",
+                "channel": "in_person",
+                "submitted": env.service.today().isoformat(),
+            },
+        },
+        201,
+    ),
+    Call(
+        "GET",
+        "/api/disclosure/requests/{request_no}",
+        DISCLOSURE_OFFICER,
+        lambda env: {"url": f"/api/disclosure/requests/{disclosure_request(env)[0]}"},
+    ),
+    Call(
+        "POST",
+        "/api/disclosure/requests/{request_no}/events",
+        DISCLOSURE_OFFICER,
+        lambda env: {
+            "url": f"/api/disclosure/requests/{disclosure_request(env)[0]}/events",
+            "json": {"kind": "withdrawn", "on": env.service.today().isoformat()},
+        },
+    ),
+    Call(
+        "POST",
+        "/api/disclosure/requests/{request_no}/reply",
+        DISCLOSURE_OFFICER,
+        lambda env: {
+            "url": f"/api/disclosure/requests/{disclosure_request(env)[0]}/reply",
+            "json": {"kind": "does_not_exist", "on": env.service.today().isoformat()},
+        },
+    ),
+    Call(
+        "POST",
+        "/api/disclosure/requests/{request_no}/fee",
+        DISCLOSURE_OFFICER,
+        lambda env: {
+            "url": f"/api/disclosure/requests/{disclosure_request(env)[0]}/fee",
+            "json": {"method": "pages", "pages": 45, "on": env.service.today().isoformat()},
+        },
+    ),
+    Call(
+        "GET",
+        "/api/disclosure/requests/{request_no}/letter.{fmt}",
+        DISCLOSURE_OFFICER,
+        lambda env: {"url": f"/api/disclosure/requests/{disclosure_request(env, answered=True)[0]}/letter.docx"},
+    ),
+    Call("GET", "/api/disclosure/overdue", DISCLOSURE_OFFICER, lambda env: {"url": "/api/disclosure/overdue"}),
+    Call(
+        "GET", "/api/disclosure/publications", DISCLOSURE_OFFICER, lambda env: {"url": "/api/disclosure/publications"}
+    ),
+    Call(
+        "POST",
+        "/api/disclosure/publications",
+        DISCLOSURE_OFFICER,
+        lambda env: {
+            "url": "/api/disclosure/publications",
+            "json": {
+                "title": "人口统计公报",
+                "category": "report",
+                "formed_on": "2020-03-02",
+                "published_on": "2020-03-20",
+            },
+        },
+        201,
+    ),
+    Call(
+        "GET",
+        "/api/disclosure/annual-report",
+        DISCLOSURE_OFFICER,
+        lambda env: {"url": "/api/disclosure/annual-report", "params": {"year": 2020}},
     ),
 ]
 
