@@ -326,3 +326,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 # Event names for the scripts (history tables): the register's Chinese names and their English.
 MESSAGES.update({f"js.event.{name}": (zh, EVENT_EN.get(name, name)) for name, zh in EVENT_TYPES_ZH.items()})
+
+from renkou.web.catalog_disclosure import MESSAGES as DISCLOSURE_MESSAGES  # noqa: E402  (texts of the disclosure pages)
+
+MESSAGES.update(DISCLOSURE_MESSAGES)
