@@ -1,6 +1,6 @@
 """The disclosure pages: the public files a request online and reads its own status (number + secret); the
 disclosure officer's desk (requests by due date with overdue and near-due highlighted, logging, publication
-register, annual report) and a request's page (timeline, actions, reply, fee, letters).
+register, annual report) and, at ``/disclosure?no=...``, a request's page (timeline, actions, reply, fee, letters).
 
 Each page is a frame filled by ``disclosure.js`` from its JSON twins in :mod:`renkou.api.routers.disclosure`, and
 declares the same action as they do.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from renkou.api.context import service_of
@@ -73,10 +73,16 @@ async def status(request: Request, principal: Anyone) -> HTMLResponse:
 
 
 @router.get("/disclosure", response_class=HTMLResponse)
-async def desk(request: Request, principal: Officer) -> HTMLResponse:
-    """The disclosure officer's desk."""
+async def desk(
+    request: Request,
+    principal: Officer,
+    no: Annotated[str | None, Query(pattern=r"^\d{4}-\d{4,6}$", description="申请编号 / request number")] = None,
+) -> HTMLResponse:
+    """The disclosure officer's desk; with ``?no=`` one request's page (timeline, actions, reply, fee, letters)."""
     lang = request_lang(request)
     today = service_of(request).today()
+    if no is not None:
+        return _request_page(request, principal, no, lang, today.isoformat())
     context = {
         "applicant_kinds": choices("disc.akind.", [k.value for k in ApplicantKind], lang),
         "channels": choices("disc.channel.", CHANNELS, lang),
@@ -93,17 +99,10 @@ async def desk(request: Request, principal: Officer) -> HTMLResponse:
     return render(request, principal, Page("disclosure_desk.html", "disc.desk.title", twins, context))
 
 
-@router.get("/disclosure/requests/{request_no}", response_class=HTMLResponse)
-async def request_page(
-    request: Request,
-    principal: Officer,
-    request_no: Annotated[str, Path(pattern=r"^\d{4}-\d{4,6}$")],
-) -> HTMLResponse:
-    """One request: timeline, deadlines, actions, reply and fee, letters."""
-    lang = request_lang(request)
+def _request_page(request: Request, principal: Principal, request_no: str, lang: Lang, today: str) -> HTMLResponse:
     context = {
         "request_no": request_no,
-        "today": service_of(request).today().isoformat(),
+        "today": today,
         "response_kinds": choices("disc.rkind.", [k.value for k in ResponseKind], lang),
         "grounds": choices("disc.ground.", [g.value for g in WithholdingGround], lang),
         "event_kinds": choices("disc.event.", EVENT_KINDS, lang),

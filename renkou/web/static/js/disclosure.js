@@ -106,7 +106,7 @@
       const state = el("td", {}, r.state_name);
       if (flag) state.append(el("span", { className: "flag " + flag }, T(flag === "overdue" ? "disc.overdue" : "disc.near_due")));
       body.append(el("tr", { className: flag, dataset: { no: r.request_no, state: r.state } },
-        el("td", {}, el("a", { href: "/disclosure/requests/" + r.request_no + lang() }, r.request_no)),
+        el("td", {}, el("a", { href: "/disclosure?no=" + r.request_no + (R.lang === "en" ? "&lang=en" : "") }, r.request_no)),
         el("td", {}, r.name_masked + " · " + r.applicant_kind_name),
         el("td", {}, r.channel),
         el("td", {}, r.received_on || T("disc.not_yet")),
