@@ -38,9 +38,9 @@ def is_page(path: str) -> bool:
 
 def install(app: FastAPI) -> None:
     """Add the routers, the static files and the HTML form of errors on pages (and of unknown page addresses)."""
-    from renkou.web import clerk_api, dashboard_api, pages, steward_api
+    from renkou.web import clerk_api, dashboard_api, disclosure_pages, pages, steward_api
 
-    for module in (pages, dashboard_api, clerk_api, steward_api):
+    for module in (pages, dashboard_api, clerk_api, steward_api, disclosure_pages):
         app.include_router(module.router)
     app.mount("/static", VersionedStatic(directory=STATIC_DIR, check_dir=False), name="static")
     _html_errors(app)
