@@ -51,8 +51,15 @@ NAV = (
     NavItem("/dashboard", "nav.dashboard", frozenset({Role.ANALYST})),
     NavItem("/workbench", "nav.workbench", frozenset({Role.CLERK})),
     NavItem("/steward", "nav.steward", frozenset({Role.STEWARD})),
+    NavItem("/disclosure", "nav.disclosure", frozenset({Role.DISCLOSURE_OFFICER})),
+    NavItem("/disclosure/apply", "nav.disclosure_apply", frozenset({Role.PUBLIC})),
 )
-LANDING = {Role.ANALYST: "/dashboard", Role.CLERK: "/workbench", Role.STEWARD: "/steward"}
+LANDING = {
+    Role.ANALYST: "/dashboard",
+    Role.CLERK: "/workbench",
+    Role.STEWARD: "/steward",
+    Role.DISCLOSURE_OFFICER: "/disclosure",
+}
 
 
 @dataclass(frozen=True)
