@@ -120,3 +120,52 @@ def fan_chart(
     figure.legend(handles, labels, loc="outside lower center", ncol=3)
     figure.suptitle(title)
     return figure
+
+
+COMPARISON_STYLES = {"linear": "--", "exponential": ":", "logistic": "-.", "regression": (0, (5, 1, 1, 1, 1, 1))}
+
+
+def comparison_chart(
+    history: tuple[Sequence[int], Sequence[float]],
+    years: Sequence[int],
+    cohort: Mapping[str, ArrayLike],
+    models: Mapping[str, tuple[Sequence[int], ArrayLike]],
+    title: str,
+) -> Figure:
+    """The observed totals as points, the cohort-component variants (medium as a line, low to high as a band) and
+    each trend or regression model as a grey line over its years (history and projection)."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.3, 4.2), layout="constrained")
+    axes = figure.add_subplot()
+    x = np.asarray(years)
+    if "low" in cohort and "high" in cohort:
+        axes.fill_between(
+            x,
+            np.asarray(cohort["low"]),
+            np.asarray(cohort["high"]),
+            color=FAN_COLOUR,
+            alpha=0.2,
+            linewidth=0,
+            label="队列要素法 低-高 / cohort low-high",
+        )
+    if "medium" in cohort:
+        axes.plot(
+            x, np.asarray(cohort["medium"]), color=FAN_COLOUR, linewidth=1.6, label="队列要素法 中 / cohort medium"
+        )
+    for name, (model_years, values) in models.items():
+        axes.plot(
+            np.asarray(model_years),
+            np.asarray(values),
+            color="#555555",
+            linewidth=1.0,
+            linestyle=COMPARISON_STYLES.get(name, "-"),
+            label=name,
+        )
+    axes.plot(
+        np.asarray(history[0]), np.asarray(history[1]), "o", color="black", markersize=3.5, label="实际 / observed"
+    )
+    axes.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
+    axes.set_title(title)
+    axes.legend(loc="upper left")
+    return figure

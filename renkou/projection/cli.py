@@ -7,6 +7,7 @@ Thin: files are read by :mod:`renkou.projection.base_file`, :mod:`renkou.project
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,6 +18,7 @@ from renkou.errors import UserError
 if TYPE_CHECKING:
     from renkou.projection.inputs import ExplicitInputs
     from renkou.projection.scenario import Scenario
+    from renkou.register.store import Register
 
 BASE_HELP = "基期人口 / base population CSV: region,sex,age,population"
 JSON_HELP = "输出一个 JSON 对象 / print one JSON object"
@@ -292,6 +294,115 @@ def compile_command(
     print(f"已写出 / wrote {out} ({len(inputs.series)} series, {inputs.steps} steps)")
 
 
+def _parse_as_of(as_of: str) -> date:
+    try:
+        return date.fromisoformat(as_of)
+    except ValueError:
+        raise UserError(f"--as-of 日期无效：{as_of}", f"--as-of: not a date YYYY-MM-DD: {as_of}") from None
+
+
+def _open_register(db: Path) -> Register:
+    from renkou.register.store import Register
+
+    return Register.open(db, read_only=True)
+
+
+def compare_command(
+    db: Annotated[Path, typer.Option("--db", help="登记库 / register database")],
+    as_of: Annotated[str, typer.Option("--as-of", help="基期日期 / base date YYYY-MM-DD")],
+    out: Annotated[Path, typer.Option("--out", help="输出目录 / folder for comparison.csv, .json and .png")],
+    covariates: Annotated[
+        Path | None,
+        typer.Option("--covariates", help="协变量 / covariates CSV: year,<name>,... (future years = their paths)"),
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option("--history", help="历史总人口 / history CSV year,population (default: from the register)"),
+    ] = None,
+    steps: Annotated[int, typer.Option("--steps", help="预测年数 / years to project")] = 15,
+    kind: Annotated[str, typer.Option("--kind", help="人口口径 / resident or registered")] = "resident",
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """队列要素法与趋势外推（线性、指数、逻辑斯蒂）、协变量回归的比较表和图。
+
+    The cohort-component projection from the register beside linear, exponential and logistic trends of the total
+    and a regression on the covariates given: a table (CSV, JSON) and a chart.
+    """
+    from renkou.projection.compare import compare_from_register, comparison_json
+    from renkou.projection.compare_files import read_covariates, read_history
+
+    on = _parse_as_of(as_of)
+    if not 1 <= steps <= 100:
+        raise UserError(f"--steps {steps} 应在 1 至 100 之间", f"--steps {steps}: must be between 1 and 100")
+    if kind not in ("resident", "registered"):
+        raise UserError(f"--kind 应为 resident 或 registered：{kind}", f"--kind must be resident or registered: {kind}")
+    observed = read_history(history) if history is not None else None
+    last = observed.years[-1] if observed is not None else on.year
+    table = read_covariates(covariates, last) if covariates is not None else None
+    register = _open_register(db)
+    try:
+        comparison, files = compare_from_register(
+            register, on, out, steps=steps, kind=kind, history=observed, covariates=table, covariates_path=covariates
+        )
+    finally:
+        register.close()
+    if as_json:
+        report = comparison_json(comparison)
+        report["files"] = {key: str(path) for key, path in files.items()}
+        print(json.dumps(report, ensure_ascii=False))
+        return
+    last_year = comparison.years[-1]
+    index = comparison.model_years.index(last_year)
+    for variant, values in comparison.cohort.items():
+        print(f"队列要素法 cohort {variant} {last_year}: {values[-1]:,.0f}")
+    for fit in comparison.fits:
+        print(f"{fit.method} {last_year}: {fit.values[index]:,.0f} (R² {fit.r_squared:.3f})")
+    for note in comparison.notes:
+        print(f"注 / note: {note}")
+    for path in files.values():
+        print(f"已写出 / wrote {path}")
+
+
+def populations_command(
+    db: Annotated[Path, typer.Option("--db", help="登记库 / register database")],
+    as_of: Annotated[str, typer.Option("--as-of", help="基期日期 / base date YYYY-MM-DD")],
+    out: Annotated[Path, typer.Option("--out", help="输出 / CSV: variant,population,region,year,sex,age,persons")],
+    steps: Annotated[int, typer.Option("--steps", help="预测年数 / years to project")] = 15,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """分别预测户籍人口、户籍常住人口和流动常住人口，常住人口为后两者之和。
+
+    Project the registered population (own hukou migration) and the two parts of the resident population, registered
+    residents and floating residents (each with its own net migration); resident = the sum of the two parts.
+    """
+    from renkou.projection.from_register_parts import populations_json, project_populations, write_populations
+
+    on = _parse_as_of(as_of)
+    if not 1 <= steps <= 100:
+        raise UserError(f"--steps {steps} 应在 1 至 100 之间", f"--steps {steps}: must be between 1 and 100")
+    register = _open_register(db)
+    try:
+        run = project_populations(register, on, steps)
+        city = register.city
+    finally:
+        register.close()
+    rows = write_populations(out, run)
+    report = populations_json(run, city)
+    report["out"], report["rows"] = str(out), rows
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False))
+        return
+    print(report["method"])
+    for name, entry in report["populations"].items():
+        medium = entry["city"]["medium"]
+        print(
+            f"{entry['name_zh']} {name} (medium): {run.years[0]} {medium[0]:,.0f} -> {run.years[-1]} {medium[-1]:,.0f}"
+        )
+    for note in run.notes:
+        print(f"注 / note: {note}")
+    print(f"已写出 / wrote {out} ({rows} rows)")
+
+
 def register(app: typer.Typer) -> None:
     """Add the projection commands to the ``renkou`` CLI."""
     app.command("project", help="队列要素法人口预测。\n\nCohort-component population projection.")(project_command)
@@ -301,4 +412,11 @@ def register(app: typer.Typer) -> None:
     group.command("compile", help="把情景编译为明确假设。\n\nCompile a scenario to explicit assumptions (A.yaml).")(
         compile_command
     )
+    group.command(
+        "compare", help="队列要素法与趋势、回归模型比较。\n\nCohort projection beside trend and regression models."
+    )(compare_command)
+    group.command(
+        "populations",
+        help="分别预测户籍、户籍常住、流动常住人口。\n\nRegistered, registered-resident and floating-resident projections.",
+    )(populations_command)
     app.add_typer(group, name="projection")

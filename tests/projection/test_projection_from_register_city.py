@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -27,18 +26,9 @@ AS_OF = date(2020, 12, 31)
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Register]:
-    """The register of a synthetic Hangzhou at scale 0.002 with every department file ingested."""
-    from renkou.demo import department_files
-    from renkou.synth.city import generate
-
-    folder = tmp_path_factory.mktemp("projection-register")
-    generate(folder / "files", scale=0.002, seed=1)
-    register = Register.open(folder / "renkou.duckdb", city="330100")
-    for path in department_files(folder / "files"):
-        register.ingest([path])
-    yield register
-    register.close()
+def city(synthetic_register: Register) -> Register:
+    """The session's synthetic Hangzhou register (tests/projection/conftest.py)."""
+    return synthetic_register
 
 
 @pytest.fixture(scope="module")
