@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from renkou.points.schema import (
+    REGISTER_MEASURES,
     BandsIndicator,
     Condition,
     DefaultBy,
@@ -82,6 +83,27 @@ def _check_inputs(rules: RuleFile) -> Iterator[Problem]:
                 (*where, "min"), f"min {spec.min} 大于 max {spec.max}", f"min {spec.min} exceeds max {spec.max}"
             )
         yield from _check_default(rules, name, spec)
+        yield from _check_measure(name, spec)
+
+
+def _check_measure(name: str, spec: InputSpec) -> Iterator[Problem]:
+    where: Path_ = ("inputs", name, "register_measure")
+    measure = spec.register_measure
+    if measure is None:
+        return
+    if not spec.from_register:
+        yield Problem(where, "register_measure 须与 from_register: true 同用", "register_measure needs from_register")
+    elif measure not in REGISTER_MEASURES:
+        known = ", ".join(REGISTER_MEASURES)
+        yield Problem(
+            where, f"未知的登记库度量 {measure}（可用：{known}）", f"unknown register measure {measure} ({known})"
+        )
+    elif spec.type not in REGISTER_MEASURES[measure]:
+        yield Problem(
+            where,
+            f"登记库度量 {measure} 不适用于 {spec.type} 型输入",
+            f"register measure {measure} does not fit a {spec.type} input",
+        )
 
 
 def _value_fits(spec: InputSpec, value: object) -> bool:

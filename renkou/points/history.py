@@ -75,6 +75,21 @@ class ScoringHistory:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _records: list[HistoryRecord] = field(default_factory=list)
 
+    @classmethod
+    def from_records(
+        cls, records: tuple[HistoryRecord, ...], clock: Callable[[], datetime] | None = None
+    ) -> ScoringHistory:
+        """A history continuing stored ``records``; a broken chain is refused (it was edited where it was kept)."""
+        history = cls(clock=clock) if clock is not None else cls()
+        if not history.verify(records):
+            raise UserError(
+                "积分历史记录的哈希链已断开（记录被改动或删除）",
+                "the scoring history's hash chain is broken (records were altered or removed)",
+                code="history",
+            )
+        history._records = list(records)
+        return history
+
     def append(self, kind: Kind, applicant_id: str, on: date, data: Mapping[str, Any]) -> HistoryRecord:
         """Add a record at the end and return it."""
         previous = self._records[-1].hash if self._records else GENESIS
@@ -140,6 +155,7 @@ class PublicityRound:
         closes: date,
         quota: int | None = None,
         history: ScoringHistory | None = None,
+        _restoring: bool = False,
     ) -> None:
         if closes < opens:
             raise UserError(
@@ -154,6 +170,8 @@ class PublicityRound:
         self._scores = score(rules, table)
         self._objections: dict[int, Objection] = {}
         self._decided: set[int] = set()
+        if _restoring:
+            return
         self.history.append(
             "published",
             "",
@@ -268,3 +286,48 @@ class PublicityRound:
                 "explanation_after": self._explanation(row),
             },
         )
+
+    @classmethod
+    def restore(
+        cls,
+        rules: RuleFile,
+        table: EvidenceTable,
+        history: ScoringHistory,
+        *,
+        opens: date,
+        closes: date,
+        quota: int | None = None,
+    ) -> PublicityRound:
+        """The round as its stored history leaves it: objections filed, decisions taken, accepted corrections applied
+        to the evidence as it was published (``table``), in the order they were recorded."""
+        round_ = cls(rules, table, opens=opens, closes=closes, quota=quota, history=history, _restoring=True)
+        current = table
+        for record in history.records:
+            data = record.data
+            if record.kind == "objection":
+                number = int(data["number"])
+                round_._objections[number] = Objection(
+                    number=number,
+                    applicant_id=record.applicant_id,
+                    filed_on=record.on,
+                    statement=str(data.get("statement", "")),
+                    corrections={k: str(v) for k, v in dict(data.get("corrections", {})).items()},
+                )
+            elif record.kind == "decision":
+                round_._decided.add(int(data["number"]))
+            elif record.kind == "rescored":
+                row = current.row_of(record.applicant_id)
+                typed = typed_values(rules, dict(data.get("corrections", {})), origin=str(data.get("reason", "")))
+                current = current.with_row_values(row, typed, VERIFIED)
+        round_._table = current
+        round_._scores = score(rules, current)
+        return round_
+
+    @property
+    def objections(self) -> tuple[Objection, ...]:
+        """Every objection filed, by number."""
+        return tuple(self._objections[n] for n in sorted(self._objections))
+
+    def decided(self, number: int) -> bool:
+        """Whether objection ``number`` has been decided."""
+        return number in self._decided

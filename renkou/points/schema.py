@@ -17,6 +17,20 @@ Scalar = StrictBool | Number | StrictStr
 
 PURPOSES = ("settlement", "school_admission")
 
+# What the population register can tell about a person (renkou.points.register_evidence), by the type of input
+# that can take it. An input marked ``from_register`` takes the measure of its own name unless it names another
+# with ``register_measure``.
+REGISTER_MEASURES: dict[str, tuple[str, ...]] = {
+    "age": ("integer", "number"),
+    "sex": ("level",),
+    "has_permit": ("flag",),
+    "education": ("level",),
+    "insurance_years": ("number", "integer"),
+    "insurance_years_continuous": ("number", "integer"),
+    "housing_owned_years": ("number", "integer"),
+    "housing_rented_years": ("number", "integer"),
+}
+
 
 class Strict(BaseModel):
     """Base: unknown keys are errors (a typo must not silently drop a rule)."""
@@ -69,6 +83,8 @@ class InputSpec(Strict):
     max: Number | None = None
     # Whether the population register can supply the value (otherwise it is always self-declared).
     from_register: bool = False
+    # Which register measure gives the value (default: the one named like the input), see REGISTER_MEASURES.
+    register_measure: str | None = None
 
 
 class Condition(Strict):

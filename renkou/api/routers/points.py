@@ -1,0 +1,506 @@
+"""The points officer's endpoints (积分): rule sets, scoring one applicant with the explanation, rounds (upload,
+rank, publish the masked public list), objections and their re-scoring with the hash-chained history.
+
+Every endpoint needs ``points.manage`` except the published public list (公示), which anyone may read once the
+officer has published it (masked IDs and names only). A score that reads the register, a round's upload and every
+objection or decision is audited (masked ID, never the full number); the applicants' files and histories are kept
+sealed in the database (:mod:`renkou.points.store`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
+from pydantic import Field
+
+from renkou.api import audit
+from renkou.api.context import event_for, service_of
+from renkou.api.errors import bad_request, not_found
+from renkou.api.models import StrictModel
+from renkou.api.permissions import Action, Principal, requires
+from renkou.api.service import Service
+from renkou.errors import UserError
+
+router = APIRouter(prefix="/api/points", tags=["points 积分"])
+
+Officer = Annotated[Principal, requires(Action.POINTS_MANAGE)]
+RoundId = Annotated[int, PathParam(ge=1, le=10**9, description="轮次编号 / round number")]
+Offset = Annotated[int, Query(ge=0, le=10**8)]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+RulesName = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="内置规则名 / rule set")
+MAX_CSV_BYTES = 256 << 20
+
+
+def _store(service: Service) -> Any:
+    from renkou.points.store import RoundStore
+
+    return RoundStore(service.register.engine, service.register.keys.identity)
+
+
+def _shipped(name: str) -> str:
+    """Only the rule sets shipped with renkou (a path would let a caller read any file of the server)."""
+    from renkou.points.loader import shipped_rule_sets
+
+    if name not in shipped_rule_sets():
+        raise bad_request(
+            "unknown_rules",
+            f"未知的规则集 {name}（可用：{', '.join(shipped_rule_sets())}）",
+            f"unknown rule set {name} (available: {', '.join(shipped_rule_sets())})",
+        )
+    return name
+
+
+# -- rule sets ---------------------------------------------------------------------------------------------------
+
+
+def rules_view() -> list[dict[str, Any]]:
+    """The shipped rule sets with their inputs (what a scoring form asks for)."""
+    from renkou.points.loader import load_rules, shipped_rule_sets
+
+    found = []
+    for name in shipped_rule_sets():
+        rule_set = load_rules(name)
+        rules = rule_set.rules
+        inputs = []
+        for key, spec in rules.inputs.items():
+            default = spec.default if not hasattr(spec.default, "by") else None
+            inputs.append(
+                {
+                    "name": key,
+                    "type": spec.type,
+                    "zh": spec.zh,
+                    "en": spec.en,
+                    "levels": [{"code": c, "zh": v.zh, "en": v.en} for c, v in (spec.levels or {}).items()],
+                    "default": default,
+                    "min": spec.min,
+                    "max": spec.max,
+                    "from_register": spec.from_register,
+                }
+            )
+        found.append(
+            {
+                "name": name,
+                "id": rules.id,
+                "revision": rules.revision,
+                "sha256": rule_set.sha256,
+                "zh": rules.zh,
+                "en": rules.en,
+                "city": rules.city.zh,
+                "purpose": rules.purpose,
+                "year": rules.year,
+                "passing_score": rules.ranking.passing_score,
+                "quota": rules.ranking.quota,
+                "sources": [s.title for s in rules.sources],
+                "inputs": inputs,
+            }
+        )
+    return found
+
+
+@router.get("/rules", summary="内置积分规则 / shipped rule sets")
+async def rules(principal: Officer) -> dict[str, Any]:
+    """内置规则集及其输入项（打分表单所需）。 / The shipped rule sets and the inputs a scoring form asks for."""
+    return {"rule_sets": await run_in_threadpool(rules_view)}
+
+
+# -- scoring one applicant ---------------------------------------------------------------------------------------
+
+
+class ScoreRequest(StrictModel):
+    """One applicant's values; with ``use_register`` the register's values replace the inputs it holds."""
+
+    rules: str = RulesName
+    applicant_id: str | None = Field(default=None, max_length=24, description="公民身份号码 / citizen ID")
+    name: str | None = Field(default=None, max_length=40, description="姓名 / name")
+    values: dict[str, str | int | float | bool] = Field(default_factory=dict, max_length=64)
+    sources: dict[str, str] = Field(
+        default_factory=dict, max_length=64, description="输入 -> self_declared|verified / input -> source"
+    )
+    use_register: bool = Field(default=False, description="从登记库取数 / take values from the register")
+    on: date | None = Field(default=None, description="证据日期（默认今天） / evidence date (default today)")
+
+
+def _score(service: Service, principal: Principal, request: Request, body: ScoreRequest) -> dict[str, Any]:
+    from renkou.ids import InvalidCitizenID, mask, parse_id
+    from renkou.points.applicants import RecordApplicants
+    from renkou.points.explain import explain
+    from renkou.points.loader import load_rules
+    from renkou.points.register_evidence import RegisterEvidence
+    from renkou.points.scoring import score
+
+    rule_set = load_rules(_shipped(body.rules))
+    record: dict[str, object] = {k: v for k, v in body.values.items() if v != ""}
+    for name, source in body.sources.items():
+        if source not in ("self_declared", "verified"):  # "register" is for the register to say
+            raise bad_request(
+                "source", f"证据来源 {source} 无效（自报或已核验）", f"source {source}: use self_declared or verified"
+            )
+        record[f"{name}_source"] = source
+    number = None
+    if body.applicant_id:
+        try:
+            number = parse_id(body.applicant_id).number
+        except InvalidCitizenID as error:
+            raise bad_request("invalid_id", error.zh, error.en) from None
+    elif body.use_register:
+        raise bad_request("id_required", "从登记库取数须给出身份号码", "taking values from the register needs the ID")
+    record["applicant_id"] = number or "-"
+    if body.name:
+        record["name"] = body.name
+    on = body.on or service.today()
+    provider: Any = RecordApplicants([record], origin="表单 / form")
+    subject = None
+    with service.database() as engine:
+        if body.use_register:
+            provider = RegisterEvidence(service.register, on, provider)
+        table = provider.evidence(rule_set.rules)
+        if number and body.use_register:
+            from renkou.api.persons import subject_key
+
+            subject = subject_key(engine, service.register.keys, number)
+            from_register = [k for k, marks in table.sources.items() if int(marks[0]) == 1]
+            event = event_for(
+                principal,
+                request,
+                "points.score",
+                target=mask(number),
+                subject_id=subject,
+                detail={"rules": rule_set.rules.id, "on": on.isoformat(), "from_register": from_register},
+            )
+            audit.append(engine, event, service.now())
+    explanation = explain(rule_set.rules, table, score(rule_set.rules, table), 0)
+    return {
+        "rules": rule_set.rules.id,
+        "revision": rule_set.rules.revision,
+        "rules_title": {"zh": rule_set.rules.zh, "en": rule_set.rules.en},
+        "applicant_id_masked": mask(number) if number else "",
+        "on": on.isoformat(),
+        "passing_score": rule_set.rules.ranking.passing_score,
+        "warnings": [{"zh": zh, "en": en} for zh, en in table.warnings],
+        **explanation.as_dict(),
+    }
+
+
+@router.post("/score", summary="为一名申请人打分 / score one applicant")
+async def score_one(body: ScoreRequest, request: Request, principal: Officer) -> dict[str, Any]:
+    """逐项说明依据、来源（登记/自报/已核验）、分值与封顶；读取登记库时记入审计日志。
+
+    Score one applicant with the line-by-line explanation (evidence, its source: register / self-declared /
+    verified, points, cap). Reading the register is audited.
+    """
+    return await run_in_threadpool(_score, service_of(request), principal, request, body)
+
+
+# -- rounds ------------------------------------------------------------------------------------------------------
+
+
+def _round_event(
+    principal: Principal,
+    request: Request,
+    action: str,
+    round_id: int,
+    detail: dict[str, Any],
+    target: str | None,
+    subject_id: str | None = None,
+) -> audit.AuditEvent:
+    return event_for(
+        principal, request, action, target=target, subject_id=subject_id, detail={"round_id": round_id, **detail}
+    )
+
+
+@router.post("/rounds", status_code=201, summary="新建积分轮次并排名 / create and rank a round")
+async def create_round(
+    request: Request,
+    principal: Officer,
+    rules: Annotated[str, Form(min_length=1, max_length=64, description="内置规则名 / rule set")],
+    opens: Annotated[date, Form(description="公示开始日 / publicity opens")],
+    closes: Annotated[date, Form(description="公示截止日 / publicity closes")],
+    file: Annotated[UploadFile | None, File(description="申请人 CSV / applicants CSV")] = None,
+    source_round: Annotated[
+        int | None, Form(ge=1, description="沿用某轮的申请人 / applicants of a stored round")
+    ] = None,
+    quota: Annotated[int | None, Form(ge=1, le=10**8, description="名额 / places")] = None,
+    title: Annotated[str, Form(max_length=100, description="名称 / title")] = "",
+) -> dict[str, Any]:
+    """上传申请人 CSV（或沿用已存轮次的申请人），按所选规则和名额打分排名，保存（加密）并记入审计日志。
+
+    Upload an applicants CSV (or reuse a stored round's applicants), score and rank under the chosen rule set and
+    quota; the round is stored (sealed) and audited.
+    """
+    service = service_of(request)
+    name = _shipped(rules)
+    if (file is None) == (source_round is None):
+        raise bad_request(
+            "applicants", "请上传申请人文件或选择已存轮次（二者选一）", "upload a file or pick a stored round"
+        )
+    data = b""
+    file_name = ""
+    if file is not None:
+        data = await file.read(MAX_CSV_BYTES + 1)
+        file_name = (file.filename or "applicants.csv").replace("\\", "/").rsplit("/", 1)[-1][:120]
+        if not data:
+            raise bad_request("empty", f"文件 {file_name} 为空", f"{file_name} is empty")
+
+    def work() -> dict[str, Any]:
+        from renkou.points import rounds
+
+        nonlocal data, file_name
+        with service.database() as engine:
+            store = _store(service)
+            if source_round is not None:
+                data = store.applicants(source_round)
+                file_name = store.info(source_round).file_name
+            with engine.transaction():
+                opened = rounds.create_round(
+                    store,
+                    rules=name,
+                    data=data,
+                    file_name=file_name,
+                    quota=quota,
+                    opens=opens,
+                    closes=closes,
+                    title=title.strip() or f"{name} {opens.isoformat()}",
+                    user=principal.username,
+                    now=service.now(),
+                    clock=service.now,
+                )
+                detail = {"rules": name, "applicants": opened.info.applicant_count, "source_round": source_round}
+                audit.append(
+                    engine,
+                    _round_event(principal, request, "points.round.create", opened.info.round_id, detail, None),
+                    service.now(),
+                )
+            return {"summary": rounds.summary(opened), "ranking": rounds.ranking_page(opened, 0, 100)}
+
+    return await run_in_threadpool(work)
+
+
+@router.get("/rounds", summary="积分轮次列表 / stored rounds")
+async def list_rounds(request: Request, principal: Officer) -> dict[str, Any]:
+    """已保存的积分轮次（最新在前）。 / Stored rounds, newest first."""
+    service = service_of(request)
+
+    def read() -> list[dict[str, Any]]:
+        with service.database():
+            return [info.as_dict() for info in _store(service).rounds()]
+
+    return {"rounds": await run_in_threadpool(read)}
+
+
+def _opened(service: Service, round_id: int) -> Any:
+    from renkou.points import rounds
+
+    try:
+        return rounds.open_round(_store(service), round_id, service.now)
+    except UserError as error:
+        if error.code == "unknown_round":
+            raise not_found(error.zh, error.en) from None
+        raise
+
+
+@router.get("/rounds/{round_id}", summary="轮次排名 / a round's ranking")
+async def round_ranking(
+    round_id: RoundId, request: Request, principal: Officer, offset: Offset = 0, limit: Limit = 100
+) -> dict[str, Any]:
+    """轮次概况与排名（身份号码、姓名脱敏；不符合条件者列出未通过的条件）。
+
+    The round's summary and ranking (IDs and names masked; the ineligible with the gates they fail).
+    """
+    service = service_of(request)
+
+    def read() -> dict[str, Any]:
+        from renkou.points import rounds
+
+        with service.database():
+            opened = _opened(service, round_id)
+        return {
+            "summary": rounds.summary(opened),
+            "ranking": rounds.ranking_page(opened, offset, limit),
+            "objections": rounds.objection_view(opened),
+        }
+
+    return await run_in_threadpool(read)
+
+
+@router.post("/rounds/{round_id}/publish", summary="发布公示名单 / publish the public list")
+async def publish(round_id: RoundId, request: Request, principal: Officer) -> dict[str, Any]:
+    """发布脱敏的公示名单（此后公众可查阅）。 / Publish the masked public list (the public may read it from then)."""
+    service = service_of(request)
+
+    def work() -> dict[str, Any]:
+        from renkou.points import rounds
+
+        with service.database() as engine:
+            opened = _opened(service, round_id)
+            with engine.transaction():
+                opened.info = _store(service).publish(round_id, principal.username, service.now())
+                audit.append(
+                    engine,
+                    _round_event(principal, request, "points.round.publish", round_id, {}, None),
+                    service.now(),
+                )
+        return rounds.public_list(opened, 0, 1000)
+
+    return await run_in_threadpool(work)
+
+
+@router.get("/rounds/{round_id}/public", summary="公示名单（工作人员） / public list (officers)")
+async def public_preview(
+    round_id: RoundId, request: Request, principal: Officer, offset: Offset = 0, limit: Limit = 100
+) -> dict[str, Any]:
+    """公示名单（录取者，仅脱敏字段），发布前可预览。 / The public list (admitted, masked fields), before or after publishing."""
+    service = service_of(request)
+
+    def read() -> dict[str, Any]:
+        from renkou.points import rounds
+
+        with service.database():
+            opened = _opened(service, round_id)
+        return rounds.public_list(opened, offset, limit)
+
+    return await run_in_threadpool(read)
+
+
+class ObjectionBody(StrictModel):
+    """An applicant's objection during publicity: the evidence they say is right."""
+
+    applicant_id: str = Field(min_length=1, max_length=24, description="公民身份号码 / citizen ID")
+    filed_on: date
+    statement: str = Field(default="", max_length=500)
+    corrections: dict[str, str | int | float | bool] = Field(default_factory=dict, max_length=32)
+
+
+class DecisionBody(StrictModel):
+    """The officer's decision on an objection."""
+
+    accepted: bool
+    decided_on: date
+    note: str = Field(default="", max_length=500)
+
+
+def _history_change(service: Service, opened: Any, round_id: int) -> None:
+    _store(service).append(round_id, opened.round.history.records)
+
+
+@router.post("/rounds/{round_id}/objections", status_code=201, summary="登记异议 / record an objection")
+async def file_objection(
+    round_id: RoundId, body: ObjectionBody, request: Request, principal: Officer
+) -> dict[str, Any]:
+    """在公示期内登记异议及申请人主张的更正（校验后记入历史与审计日志）。
+
+    Record an objection filed during publicity, with the corrections the applicant asks for (checked, then kept in
+    the history and the audit log).
+    """
+    from renkou.ids import InvalidCitizenID, mask, parse_id
+
+    try:
+        number = parse_id(body.applicant_id).number
+    except InvalidCitizenID as error:
+        raise bad_request("invalid_id", error.zh, error.en) from None
+    service = service_of(request)
+
+    def work() -> dict[str, Any]:
+        from renkou.api.persons import subject_key
+        from renkou.points import rounds
+
+        with service.database() as engine:
+            opened = _opened(service, round_id)
+            objection = opened.round.file_objection(
+                number, body.filed_on, body.statement, rounds.corrections_text(body.corrections)
+            )
+            with engine.transaction():
+                _history_change(service, opened, round_id)
+                detail = {"number": objection.number, "corrections": sorted(objection.corrections)}
+                subject = subject_key(engine, service.register.keys, number)
+                event = _round_event(principal, request, "points.objection", round_id, detail, mask(number), subject)
+                audit.append(engine, event, service.now())
+        return {"objection": rounds.objection_view(opened)[objection.number - 1]}
+
+    return await run_in_threadpool(work)
+
+
+@router.post(
+    "/rounds/{round_id}/objections/{number}/decision", summary="处理异议并重新打分 / decide an objection and re-score"
+)
+async def decide(
+    round_id: RoundId,
+    number: Annotated[int, PathParam(ge=1, le=10**6)],
+    body: DecisionBody,
+    request: Request,
+    principal: Officer,
+) -> dict[str, Any]:
+    """采纳则以核验后的更正重新打分（可能改变他人名次），前后说明均记入历史；驳回也记入。
+
+    Accepting re-scores the round with the verified corrections (others' ranks may move); the explanations before
+    and after go into the history. A rejection is recorded too.
+    """
+    service = service_of(request)
+
+    def work() -> dict[str, Any]:
+        from renkou.ids import mask
+        from renkou.points import rounds
+
+        with service.database() as engine:
+            opened = _opened(service, round_id)
+            record = opened.round.decide(number, accepted=body.accepted, decided_on=body.decided_on, note=body.note)
+            with engine.transaction():
+                _history_change(service, opened, round_id)
+                detail = {"number": number, "accepted": body.accepted}
+                event = _round_event(
+                    principal, request, "points.objection.decision", round_id, detail, mask(record.applicant_id)
+                )
+                audit.append(engine, event, service.now())
+        return {"record": rounds.record_view(record), "summary": rounds.summary(opened)}
+
+    return await run_in_threadpool(work)
+
+
+@router.get("/rounds/{round_id}/history", summary="轮次历史 / a round's history")
+async def history(round_id: RoundId, request: Request, principal: Officer) -> dict[str, Any]:
+    """公示、异议、处理与重新打分的全部记录（哈希链，已校验）。 / Every record of the round, hash-chained and verified."""
+    service = service_of(request)
+
+    def read() -> dict[str, Any]:
+        from renkou.points import rounds
+
+        with service.database():
+            opened = _opened(service, round_id)
+        records = opened.round.history.records
+        return {"intact": opened.round.history.verify(), "records": [rounds.record_view(r) for r in records]}
+
+    return await run_in_threadpool(read)
+
+
+@router.get("/published/{round_id}", summary="已发布的积分公示名单 / a published points list")
+async def published_list(
+    round_id: RoundId,
+    request: Request,
+    principal: Annotated[Principal, requires(Action.PUBLIC_READ)],
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> dict[str, Any]:
+    """已发布的公示名单：名次、脱敏身份号码与姓名、分数。未发布的轮次不存在。
+
+    A published public list: rank, masked ID and name, score. A round not published does not exist here.
+    """
+    service = service_of(request)
+
+    def read() -> dict[str, Any]:
+        from renkou.points import rounds
+
+        with service.database():
+            store = _store(service)
+            try:
+                info = store.info(round_id)
+            except UserError:
+                info = None
+            if info is None or info.published_at is None:
+                raise not_found(f"没有已发布的第 {round_id} 轮公示", f"no published points list {round_id}")
+            opened = _opened(service, round_id)
+        return rounds.public_list(opened, offset, limit)
+
+    return await run_in_threadpool(read)

@@ -1,0 +1,205 @@
+"""A points round as the service runs it: created from an applicants file, ranked, published, objected to.
+
+Glue between the stored round (:mod:`renkou.points.store`) and the pure parts (loading rules, scoring, ranking,
+:class:`~renkou.points.history.PublicityRound`). Every answer is JSON-ready and shows IDs and names masked only.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from renkou.errors import UserError
+from renkou.points.csvfile import CsvApplicants
+from renkou.points.evidence import EvidenceTable
+from renkou.points.history import HistoryRecord, PublicityRound, ScoringHistory
+from renkou.points.loader import RuleSet, load_rules
+from renkou.points.masking import mask_id
+from renkou.points.output import public_table, ranking_table
+from renkou.points.schema import RuleFile
+from renkou.points.store import RoundInfo, RoundStore
+
+MAX_APPLICANTS_BYTES = 256 << 20  # a large city's yearly round is a few hundred thousand rows; 256 MiB is ample
+
+
+def evidence_from_bytes(rules: RuleFile, data: bytes, file_name: str) -> EvidenceTable:
+    """Typed evidence from an uploaded applicants file (read through a private temporary file)."""
+    with tempfile.TemporaryDirectory(prefix="renkou-points-") as folder:
+        shown = Path(file_name).name or "applicants.csv"
+        path = Path(folder) / shown
+        path.write_bytes(data)
+        try:
+            return CsvApplicants(path).evidence(rules)
+        except UserError as error:
+            # Errors name the file as the officer knows it, not the temporary path.
+            raise UserError(
+                error.zh.replace(str(path), shown), error.en.replace(str(path), shown), code=error.code
+            ) from None
+
+
+@dataclass
+class OpenRound:
+    """A stored round loaded for work."""
+
+    info: RoundInfo
+    rule_set: RuleSet
+    round: PublicityRound
+
+
+def check_window(opens: date, closes: date) -> None:
+    """The publicity window must be a real interval (the round refuses it too; this says so before storing)."""
+    if closes < opens:
+        raise UserError(
+            f"公示截止日 {closes} 早于开始日 {opens}",
+            f"publicity closes {closes} before it opens {opens}",
+            code="window",
+        )
+
+
+def create_round(
+    store: RoundStore,
+    *,
+    rules: str,
+    data: bytes,
+    file_name: str,
+    quota: int | None,
+    opens: date,
+    closes: date,
+    title: str,
+    user: str | None,
+    now: datetime,
+    clock: Callable[[], datetime],
+) -> OpenRound:
+    """Check the file against the rules, store the round and its first history record (published)."""
+    if len(data) > MAX_APPLICANTS_BYTES:
+        raise UserError(
+            f"申请人文件超过 {MAX_APPLICANTS_BYTES >> 20} MiB，请用命令行 renkou points rank",
+            f"the applicants file is over {MAX_APPLICANTS_BYTES >> 20} MiB; use renkou points rank",
+            code="too_large",
+        )
+    check_window(opens, closes)
+    rule_set = load_rules(rules)
+    table = evidence_from_bytes(rule_set.rules, data, file_name)
+    publicity = PublicityRound(
+        rule_set.rules, table, opens=opens, closes=closes, quota=quota, history=ScoringHistory(clock=clock)
+    )
+    publicity.ranking()  # a quota problem (none given, none in the rules) is found before anything is stored
+    round_id = store.create(
+        title=title,
+        rules=rules,
+        rules_id=rule_set.rules.id,
+        rules_sha256=rule_set.sha256,
+        quota=quota,
+        opens=opens,
+        closes=closes,
+        file_name=file_name,
+        applicants=data,
+        applicant_count=len(table),
+        created_by=user,
+        now=now,
+    )
+    store.append(round_id, publicity.history.records)
+    return OpenRound(store.info(round_id), rule_set, publicity)
+
+
+def open_round(store: RoundStore, round_id: int, clock: Callable[[], datetime]) -> OpenRound:
+    """A stored round with its objections and corrections replayed; a changed rule file is refused."""
+    info = store.info(round_id)
+    rule_set = load_rules(info.rules)
+    if rule_set.sha256 != info.rules_sha256:
+        raise UserError(
+            f"第 {round_id} 轮所用规则 {info.rules} 已被修改（校验值不符），不能继续处理",
+            f"round {round_id}: its rules {info.rules} have changed since (checksum differs); it cannot go on",
+            code="rules_changed",
+        )
+    table = evidence_from_bytes(rule_set.rules, store.applicants(round_id), info.file_name)
+    history = ScoringHistory.from_records(store.records(round_id), clock)
+    publicity = PublicityRound.restore(
+        rule_set.rules, table, history, opens=info.opens, closes=info.closes, quota=info.quota
+    )
+    return OpenRound(info, rule_set, publicity)
+
+
+def _rows(data: Any, offset: int, limit: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = data.slice(offset, limit).to_pylist()
+    return rows
+
+
+def summary(opened: OpenRound) -> dict[str, Any]:
+    """Counts and per-group outcomes of the round as it stands."""
+    publicity = opened.round
+    ranked = publicity.ranking()
+    return {
+        **opened.info.as_dict(),
+        "rules_title": {"zh": opened.rule_set.rules.zh, "en": opened.rule_set.rules.en},
+        "eligible": int(publicity.scores.eligible.sum()),
+        "admitted": int(ranked.admitted.sum()),
+        "groups": [vars(group) for group in ranked.groups],
+        "objections": len(publicity.objections),
+        "history_intact": publicity.history.verify(),
+    }
+
+
+def ranking_page(opened: OpenRound, offset: int, limit: int) -> dict[str, Any]:
+    """One page of the officers' ranking (masked IDs and names)."""
+    publicity = opened.round
+    ranked = publicity.ranking()
+    table = ranking_table(opened.rule_set.rules, publicity.table, publicity.scores, ranked)
+    return {"total": table.num_rows, "offset": offset, "rows": _rows(table, offset, limit)}
+
+
+def public_list(opened: OpenRound, offset: int, limit: int) -> dict[str, Any]:
+    """One page of the public list (公示): admitted applicants, masked fields only."""
+    publicity = opened.round
+    ranked = publicity.ranking()
+    table = public_table(opened.rule_set.rules, publicity.table, publicity.scores, ranked)
+    info = opened.info
+    return {
+        "round_id": info.round_id,
+        "title": info.title,
+        "rules_title": {"zh": opened.rule_set.rules.zh, "en": opened.rule_set.rules.en},
+        "opens": info.opens.isoformat(),
+        "closes": info.closes.isoformat(),
+        "published_at": info.published_at.isoformat() if info.published_at else None,
+        "total": table.num_rows,
+        "offset": offset,
+        "rows": _rows(table, offset, limit),
+    }
+
+
+def record_view(record: HistoryRecord) -> dict[str, Any]:
+    """A history record for display: the applicant masked, the data as recorded (they hold no ID)."""
+    return {
+        "seq": record.seq,
+        "kind": record.kind,
+        "applicant_id_masked": mask_id(record.applicant_id) if record.applicant_id else "",
+        "on": record.on.isoformat(),
+        "recorded_at": record.recorded_at.isoformat(),
+        "data": dict(record.data),
+        "hash": record.hash,
+        "previous_hash": record.previous_hash,
+    }
+
+
+def objection_view(opened: OpenRound) -> list[dict[str, Any]]:
+    """Every objection of the round, masked, with whether it was decided."""
+    return [
+        {
+            "number": objection.number,
+            "applicant_id_masked": mask_id(objection.applicant_id),
+            "filed_on": objection.filed_on.isoformat(),
+            "statement": objection.statement,
+            "corrections": dict(objection.corrections),
+            "decided": opened.round.decided(objection.number),
+        }
+        for objection in opened.round.objections
+    ]
+
+
+def corrections_text(values: Mapping[str, object]) -> dict[str, str]:
+    """Corrections as text, as an objection stores them."""
+    return {str(key): str(value) for key, value in values.items()}
