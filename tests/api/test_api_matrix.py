@@ -74,6 +74,49 @@ DISCLOSURE_APPLICANT = {"kind": "person", "name": "王五", "id_number": "110101
 DISCLOSURE_OFFICER = {"disclosure_officer"}
 
 
+# Points rounds and residence permits (renkou.api.routers.points / .permits): a small round stored through the
+# service's own code; a floating person of 330106 whose permit, issued in 2019, missed its 2020 endorsement.
+POINTS_OFFICER = {"points_officer"}
+POINTS_CSV = (
+    "applicant_id,name,has_permit,sex,age,insurance_years\n"
+    "110101199001010014,甲乙,true,M,30,9\n110101198501010017,丙丁,true,M,35,8\n"
+)
+
+
+def points_round(env: Env, *, objection: bool = False, published: bool = False) -> int:
+    from renkou.api.routers.points import _store
+    from renkou.points import rounds
+
+    today = env.service.today()
+    with env.service.database():
+        store = _store(env.service)
+        opened = rounds.create_round(
+            store, rules="beijing-2016", data=POINTS_CSV.encode(), file_name="a.csv", quota=1, opens=today,
+            closes=today, title="matrix", user="points1", now=env.clock(), clock=env.clock,
+        )  # fmt: skip
+        round_id = opened.info.round_id
+        if objection:
+            opened.round.file_objection("110101198501010017", today, "years", {"insurance_years": "10"})
+            store.append(round_id, opened.round.history.records)
+        if published:
+            store.publish(round_id, "points1", env.clock())
+    return round_id
+
+
+def floating_person(env: Env, *, issued: bool = False) -> str:
+    from renkou.api.routers.permits import _desk
+
+    number = next(p.id_number for p in env.city.persons if p.hukou is None and p.residence == "330106")
+    if issued:
+        from datetime import date
+
+        from renkou.permits.eligibility import Basis
+
+        with env.service.database():
+            _desk(env.service).issue(number, date(2019, 3, 4), declared=(Basis.EMPLOYMENT,))
+    return number
+
+
 MATRIX = [
     Call("GET", "/api/health", EVERYONE, lambda env: {"url": "/api/health"}),
     Call("GET", "/api/public", EVERYONE, lambda env: {"url": "/api/public"}),
@@ -244,6 +287,111 @@ MATRIX = [
         DISCLOSURE_OFFICER,
         lambda env: {"url": "/api/disclosure/annual-report", "params": {"year": 2020}},
     ),
+    Call("GET", "/api/points/rules", POINTS_OFFICER, lambda env: {"url": "/api/points/rules"}),
+    Call(
+        "POST",
+        "/api/points/score",
+        POINTS_OFFICER,
+        lambda env: {
+            "url": "/api/points/score",
+            "json": {
+                "rules": "beijing-2016",
+                "values": {"has_permit": "true", "sex": "F", "age": 33, "insurance_years": 7.5},
+            },
+        },
+    ),
+    Call(
+        "POST",
+        "/api/points/rounds",
+        POINTS_OFFICER,
+        lambda env: {
+            "url": "/api/points/rounds",
+            "data": {"rules": "beijing-2016", "opens": "2021-06-01", "closes": "2021-06-07", "quota": "1"},
+            "files": {"file": ("a.csv", POINTS_CSV.encode())},
+        },
+        201,
+    ),
+    Call("GET", "/api/points/rounds", POINTS_OFFICER, lambda env: {"url": "/api/points/rounds"}),
+    Call(
+        "GET",
+        "/api/points/rounds/{round_id}",
+        POINTS_OFFICER,
+        lambda env: {"url": f"/api/points/rounds/{points_round(env)}"},
+    ),
+    Call(
+        "POST",
+        "/api/points/rounds/{round_id}/publish",
+        POINTS_OFFICER,
+        lambda env: {"url": f"/api/points/rounds/{points_round(env)}/publish"},
+    ),
+    Call(
+        "GET",
+        "/api/points/rounds/{round_id}/public",
+        POINTS_OFFICER,
+        lambda env: {"url": f"/api/points/rounds/{points_round(env)}/public"},
+    ),
+    Call(
+        "POST",
+        "/api/points/rounds/{round_id}/objections",
+        POINTS_OFFICER,
+        lambda env: {
+            "url": f"/api/points/rounds/{points_round(env)}/objections",
+            "json": {
+                "applicant_id": "110101198501010017",
+                "filed_on": "2021-06-01",
+                "corrections": {"insurance_years": 10},
+            },
+        },
+        201,
+    ),
+    Call(
+        "POST",
+        "/api/points/rounds/{round_id}/objections/{number}/decision",
+        POINTS_OFFICER,
+        lambda env: {
+            "url": f"/api/points/rounds/{points_round(env, objection=True)}/objections/1/decision",
+            "json": {"accepted": True, "decided_on": "2021-06-01"},
+        },
+    ),
+    Call(
+        "GET",
+        "/api/points/rounds/{round_id}/history",
+        POINTS_OFFICER,
+        lambda env: {"url": f"/api/points/rounds/{points_round(env)}/history"},
+    ),
+    Call(
+        "GET",
+        "/api/points/published/{round_id}",
+        EVERYONE,
+        lambda env: {"url": f"/api/points/published/{points_round(env, published=True)}"},
+    ),
+    Call(
+        "POST",
+        "/api/permits/apply",
+        {"clerk"},
+        lambda env: {"url": "/api/permits/apply", "json": {"id_number": floating_person(env), "basis": ["study"]}},
+    ),
+    Call(
+        "POST",
+        "/api/permits/issue",
+        {"clerk"},
+        lambda env: {"url": "/api/permits/issue", "json": {"id_number": floating_person(env), "basis": ["study"]}},
+        201,
+    ),
+    Call(
+        "POST",
+        "/api/permits/endorse",
+        {"clerk"},
+        lambda env: {"url": "/api/permits/endorse", "json": {"id_number": floating_person(env, issued=True)}},
+    ),
+    Call(
+        "GET",
+        "/api/permits/status/{id_number}",
+        {"clerk"},
+        lambda env: {"url": f"/api/permits/status/{floating_person(env)}"},
+    ),
+    Call("GET", "/api/permits/due", {"clerk"}, lambda env: {"url": "/api/permits/due"}),
+    Call("GET", "/api/permits/overdue", {"clerk"}, lambda env: {"url": "/api/permits/overdue"}),
 ]
 
 
