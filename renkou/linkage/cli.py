@@ -65,7 +65,11 @@ def review_command(db: DbOption, run: Annotated[int | None, typer.Option(help="�
         )
 
 
-@link_app.command("decide", help="记录复核结论。\n\nRecord a clerk's decision on a reviewed pair.")
+@link_app.command(
+    "decide",
+    help="记录复核结论；确认匹配的记录归档到该人员名下。\n\n"
+    "Record a clerk's decision on a reviewed pair; a confirmed match re-files the row under the person.",
+)
 def decide_command(
     db: DbOption,
     run: Annotated[int, typer.Option(help="比对编号 / run id")],
@@ -75,13 +79,38 @@ def decide_command(
     clerk: Annotated[str, typer.Option(help="复核人 / clerk")],
     note: Annotated[str, typer.Option(help="备注 / note")] = "",
 ) -> None:
-    """Append the decision to ``link_decisions``."""
-    from renkou.linkage.store import ensure_schema, record_decision
+    """Append the decision to ``link_decisions`` and, for a match, re-file the row through ingest."""
+    from renkou.linkage.apply import decide_and_apply
 
     register = _open(db)
-    ensure_schema(register.engine)  # type: ignore[attr-defined]
-    record_decision(register.engine, run, batch, line, accept, clerk, note)  # type: ignore[attr-defined]
+    done = decide_and_apply(register, run, batch, line, accepted=accept, clerk=clerk, note=note)  # type: ignore[arg-type]
     print("已记录 / recorded")
+    if done is not None:
+        _print_refiled(done)
+
+
+def _print_refiled(done: object) -> None:
+    print(
+        f"  归档批次 refiled as batch {done.batch_id}: 接收 accepted {done.accepted}, "  # type: ignore[attr-defined]
+        f"隔离 quarantined {done.quarantined} {done.reasons or ''}"  # type: ignore[attr-defined]
+    )
+
+
+@link_app.command(
+    "apply",
+    help="把自动关联的记录归档到人员名下（每个部门一个批次）。\n\n"
+    "Re-file a run's auto-linked rows under their persons through ingest (one batch per feed).",
+)
+def apply_command(db: DbOption, run: Annotated[int | None, typer.Option(help="比对编号 / run id")] = None) -> None:
+    """Re-file the auto-linked rows of a run (default: the latest)."""
+    from renkou.linkage.apply import apply_auto_links
+
+    register = _open(db)
+    done = apply_auto_links(register, run)  # type: ignore[arg-type]
+    if not done:
+        print("没有需要归档的记录 / nothing to re-file")
+    for batch in done:
+        _print_refiled(batch)
 
 
 @link_app.command("evaluate", help="用真值评估关联质量。\n\nMeasure a run against the synthetic city's ground truth.")

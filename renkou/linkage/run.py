@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from renkou.linkage import decide as decide_mod
 from renkou.linkage import store
+from renkou.linkage.evidence import evidence_links
 from renkou.linkage.features import BASE_COLUMNS, features_sql, name_features
 from renkou.linkage.model import score
-from renkou.linkage.records import left_records, right_records
+from renkou.linkage.records import UNKNOWN_POINTER, left_records, pointers_only, right_records
 from renkou.linkage.rules import deterministic_links
 from renkou.linkage.settings import LinkSettings
 from renkou.register.store import Register
@@ -49,6 +51,13 @@ def _features(left: pa.Table, right: pa.Table) -> tuple[pa.Table, pa.Table]:
     )
 
 
+def _without(table: pa.Table, linked: dict[str, tuple[str, str]]) -> pa.Table:
+    """The rows of ``table`` not yet linked by a rule."""
+    if not linked:
+        return table
+    return table.filter(pc.invert(pc.is_in(table["unique_id"], value_set=pa.array(list(linked), pa.string()))))
+
+
 def run_linkage(register: Register, settings: LinkSettings) -> LinkRun:
     """Link the register's quarantined rows to its persons and store the results as a new run."""
     started = time.perf_counter()
@@ -58,9 +67,12 @@ def run_linkage(register: Register, settings: LinkSettings) -> LinkRun:
     left = left_records(engine, register.keys)
     right = right_records(engine, register.keys)
     rules = deterministic_links(left, right)
-    remaining = left.filter(pa.array([uid not in rules for uid in left["unique_id"].to_pylist()], pa.bool_()))
-    left_features, right_features = _features(remaining, right)
-    result = score(left_features, right_features, settings)
+    left_features, right_features = _features(left, right)
+    unlinked = _without(left, rules)
+    with_names = unlinked.join(left_features.select(["unique_id", "name_s", "name_py"]), "unique_id")
+    pointed, dangling = evidence_links(engine, register.keys, with_names, right_features)
+    rules.update(pointed)
+    result = score(_without(left_features, rules), right_features, settings)
     decisions = decide_mod.decide(
         left["unique_id"].to_pylist(),
         zip(
@@ -87,6 +99,13 @@ def run_linkage(register: Register, settings: LinkSettings) -> LinkRun:
             "match_probability": pa.array([d.probability for d in decisions], pa.float64()),
             "method": pa.array([d.method for d in decisions], pa.string()),
             "decision": pa.array([d.decision for d in decisions], pa.string()),
+            "evidence": pa.array(
+                [
+                    UNKNOWN_POINTER if uid in dangling and pointers_only(evidence) else evidence
+                    for uid, evidence in zip(left["unique_id"].to_pylist(), left["evidence"].to_pylist(), strict=True)
+                ],
+                pa.string(),
+            ),
         }
     )
     counts = {kind: sum(d.decision == kind for d in decisions) for kind in (decide_mod.AUTO, decide_mod.REVIEW)}

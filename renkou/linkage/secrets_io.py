@@ -114,3 +114,37 @@ def quarantined_rows(engine: Engine, keys: RegisterKeys) -> list[dict[str, objec
                 }
             )
     return rows
+
+
+def identity_of(engine: Engine, keys: RegisterKeys, subject_hex: str) -> tuple[str, str] | None:
+    """(ID number, name) of one person as last delivered, decrypted; ``None`` when the register has no such person."""
+    found = engine.rows(
+        "SELECT i.batch_id, i.stream_offset, i.ciphertext, b.nonce FROM identity i JOIN batches b USING (batch_id) "
+        "WHERE hex(i.subject_id) = ? ORDER BY i.event_id DESC LIMIT 1",
+        [subject_hex.upper()],
+    )
+    if not found:
+        return None
+    _batch, offset, ciphertext, nonce = found[0]
+    [text] = decrypt_column(pa.array([bytes(ciphertext)]), pa.array([int(offset)]), keys.identity, bytes(nonce))
+    number, _, name = text.partition(SEPARATOR)
+    return number, name
+
+
+def quarantined_row(engine: Engine, keys: RegisterKeys, batch_id: int, line: int) -> dict[str, object] | None:
+    """One quarantined row's raw columns, decrypted (the first of its reasons when it has several); ``None``."""
+    import json
+
+    found = engine.rows(
+        "SELECT q.stream_offset, q.raw_ciphertext, b.nonce FROM quarantine q JOIN batches b USING (batch_id) "
+        "WHERE q.batch_id = ? AND q.line = ? LIMIT 1",
+        [batch_id, line],
+    )
+    if not found:
+        return None
+    offset, ciphertext, nonce = found[0]
+    [text] = decrypt_column(
+        pa.array([bytes(ciphertext)]), pa.array([int(offset)]), keys.identity, quarantine_nonce(bytes(nonce))
+    )
+    raw = json.loads(text)
+    return raw if isinstance(raw, dict) else None

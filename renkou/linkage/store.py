@@ -1,8 +1,8 @@
 """Linkage tables in the register's database: runs, results (the review queue is part of them) and decisions.
 
-The clerk's decisions go to an append-only table of their own, ``link_decisions``, rather than through
-``Register.ingest``: a decision is about a quarantined row, which has no event to correct, and the register has no
-feed for "this quarantined row is that person". A later decision on the same row supersedes an earlier one.
+The clerk's decisions go to an append-only table of their own, ``link_decisions`` (who decided what, when). A
+confirmed match is then applied to the register through its public ingest (see :mod:`renkou.linkage.apply`): the row
+is re-filed under the person as a one-row batch, and ``link_refiled`` records which batch carried it.
 """
 
 from __future__ import annotations
@@ -21,20 +21,40 @@ CREATE TABLE IF NOT EXISTS link_runs (
 );
 CREATE TABLE IF NOT EXISTS link_results (
   run_id BIGINT, batch_id BIGINT, file_name VARCHAR, line BIGINT, reason VARCHAR, subject VARCHAR,
-  match_probability DOUBLE, method VARCHAR, decision VARCHAR
+  match_probability DOUBLE, method VARCHAR, decision VARCHAR, evidence VARCHAR
 );
 CREATE TABLE IF NOT EXISTS link_decisions (
   run_id BIGINT, batch_id BIGINT, line BIGINT, subject VARCHAR, accepted BOOLEAN, clerk VARCHAR, note VARCHAR,
   decided_at TIMESTAMP
 );
+CREATE TABLE IF NOT EXISTS link_refiled (
+  batch_id BIGINT, line BIGINT, subject VARCHAR, refiled_batch_id BIGINT, source VARCHAR, run_id BIGINT,
+  refiled_at TIMESTAMP
+);
 """
 
 
+RESULT_COLUMNS = (
+    "run_id",
+    "batch_id",
+    "file_name",
+    "line",
+    "reason",
+    "subject",
+    "match_probability",
+    "method",
+    "decision",
+    "evidence",
+)
+
+
 def ensure_schema(engine: Engine) -> None:
-    """Create the linkage tables when missing."""
+    """Create the linkage tables when missing (and add columns that later versions introduced)."""
     for statement in SCHEMA.split(";"):
         if statement.strip():
             engine.execute(statement)
+    # What a row carried besides its name (see renkou.linkage.records): added after the first release.
+    engine.execute("ALTER TABLE link_results ADD COLUMN IF NOT EXISTS evidence VARCHAR")
 
 
 def next_run_id(engine: Engine) -> int:
@@ -65,7 +85,8 @@ def save_run(engine: Engine, run: dict[str, object], results: pa.Table) -> None:
                 )
             ],
         )
-        engine.execute("INSERT INTO link_results SELECT * FROM linkage_results_in")
+        columns = ", ".join(RESULT_COLUMNS)
+        engine.execute(f"INSERT INTO link_results ({columns}) SELECT {columns} FROM linkage_results_in")
 
 
 def review_queue(engine: Engine, run_id: int | None = None) -> pa.Table:
@@ -81,10 +102,16 @@ def review_queue(engine: Engine, run_id: int | None = None) -> pa.Table:
     )
 
 
+def refiled(engine: Engine, batch_id: int, line: int) -> bool:
+    """Whether a quarantined row was already re-filed under a person."""
+    return bool(engine.scalar("SELECT count(*) FROM link_refiled WHERE batch_id = ? AND line = ?", [batch_id, line]))
+
+
 def record_decision(
     engine: Engine, run_id: int, batch_id: int, line: int, accepted: bool, clerk: str, note: str = ""
-) -> None:
-    """Append a clerk's decision on a reviewed pair (the pair must be in the run's review queue)."""
+) -> str:
+    """Append a clerk's decision on a reviewed pair (the pair must be in the run's review queue); returns the
+    person's subject key of the pair."""
     found = engine.rows(
         "SELECT subject FROM link_results WHERE run_id = ? AND batch_id = ? AND line = ? AND decision = 'review'",
         [run_id, batch_id, line],
@@ -100,3 +127,4 @@ def record_decision(
         "INSERT INTO link_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [run_id, batch_id, line, found[0][0], accepted, clerk, note, datetime.now()],
     )
+    return str(found[0][0])

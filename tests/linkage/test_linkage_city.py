@@ -17,7 +17,18 @@ from renkou.register.store import Register
 ID_TYPOS = ("id_digit", "id_swap")
 
 
-def test_auto_links_are_precise_and_catch_id_typos(linked_city: LinkedCity) -> None:
+def test_auto_links_are_precise_and_recall_every_row_that_carries_evidence(linked_city: LinkedCity) -> None:
+    """The bar (precision >= 99.9%, recall >= 99%) on every row that carries more than a name.
+
+    Rows are classed by what they carry besides a name (see ``renkou.linkage.records``): a (mistyped) ID number, a
+    birth date, or a pointer the register can follow (a residence permit number it has seen, a partner's or mother's
+    ID number, a household number). Two classes are *weak* and excluded from the recall bar, measured apart:
+    ``name_only`` (a name plus at most a sex, a district, a status code and the event date: employment and
+    insurance changes, housing changes, leaving a residence, hukou moving out) and ``unknown_pointer`` (a first
+    residence permit whose number the register has never seen says only which district issued it). In a city of
+    12 million even a full name plus district is shared by many persons, so linking such a row automatically would
+    be a guess; the pipeline does not, and the test checks that it does not.
+    """
     register = Register.open(linked_city.db, read_only=True)
     try:
         quality = measure(register.engine, register.keys, linked_city.truth)
@@ -25,12 +36,18 @@ def test_auto_links_are_precise_and_catch_id_typos(linked_city: LinkedCity) -> N
         register.close()
     assert quality.records > 500  # enough rows for the rates below to mean something
     assert quality.precision >= 0.999
-    # The bar (recall >= 99%) is reached for mistyped ID numbers ...
+    strong = quality.counts_where(weak=False)
+    weak = quality.counts_where(weak=True)
+    assert strong["linkable"] > 600
+    assert quality.recall_where(weak=False) >= 0.99
     assert quality.recall_of(ID_TYPOS) >= 0.99
-    # ... but not for missing ones: most rows without an ID carry only a name (and an event date), which cannot
-    # single out a person among thousands. This asserts what is reached, it is not the bar.
-    assert quality.recall >= 0.75
-    assert quality.recall_of(("id_missing",)) >= 0.3
+    # Rows without an ID number but with a permit number or a partner's ID the register knows: all found.
+    pointer_rows = [c for (kind, ev), c in quality.by_class.items() if kind == "id_missing" and ev == "permit_no"]
+    assert pointer_rows and all(c["auto_correct"] == c["linkable"] for c in pointer_rows)
+    # The weak classes: nothing is auto-linked from them, and they are what keeps overall recall below 99%.
+    assert weak["auto"] == 0
+    assert 0 < weak["linkable"] < 0.15 * quality.linkable
+    assert quality.recall >= 0.85
     assert quality.review_share <= 0.02
     # Every quarantined row is accounted for, and only rows with dirt in the ID are linkage records.
     assert set(quality.by_kind) <= {"id_digit", "id_swap", "id_missing"}
@@ -112,5 +129,7 @@ def test_unconverged_model_links_nothing(linked_city: LinkedCity) -> None:
         register.close()
     assert not run.converged
     assert any("did not converge" in message for message in run.messages)
-    assert run.n_auto == 0 and "model" not in methods
+    # Only the rules (exact or evidence pointers, which do not depend on the model) may still link.
+    assert "model" not in methods and all(m.startswith(("evidence_", "exact_id", "upgraded_15")) for m in methods)
+    assert run.n_auto == sum(methods.values())
     assert run.n_review > 0
