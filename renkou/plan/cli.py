@@ -95,7 +95,7 @@ def evaluate_command(
     day = max(figures)
     projected, method = plan_projections(db, loaded, day) if projection else ({}, "linear trend (projection off)")
     result = evaluate_plan(loaded, day, series, sources, projected, method)
-    result["warnings"] = evaluate_rules(rule_list, figures)
+    result["warnings"] = evaluate_rules(rule_list, figures) + _facility_warnings(db, day, rule_list)
     if as_json:
         _print_json(result)
         return
@@ -120,23 +120,95 @@ def warnings_command(
     rules: Annotated[
         Path | None, typer.Option("--rules", help="预警规则文件 / warning rule file (default: shipped rules)")
     ] = None,
+    capacity: Annotated[
+        Path | None,
+        typer.Option("--capacity", help="设施容量 CSV（默认登记库中保存的） / capacity CSV (default: the stored one)"),
+    ] = None,
+    standards: Annotated[
+        Path | None, typer.Option("--standards", help="配置标准 YAML（默认内置） / standards YAML (default: shipped)")
+    ] = None,
     years: Annotated[int, typer.Option("--years", min=2, max=20, help="回看年数 / yearly values to look at")] = 5,
+    stored: Annotated[
+        bool,
+        typer.Option("--stored", help="显示入库后保存的最近一次预警 / show the warnings stored after the last ingest"),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象 / print one JSON object")] = False,
 ) -> None:
     """人口监测预警 / early warnings."""
-    from renkou.plan.gather import stats_series
-    from renkou.plan.warnings import DEFAULT_RULES, evaluate_rules, load_rules
+    from renkou.plan.facility_files import read_capacity
+    from renkou.plan.gather import register_stats_series
+    from renkou.plan.warnings import DEFAULT_RULES, evaluate_rules, facility_warnings, load_rules
+    from renkou.register.store import Register
 
-    rule_list = load_rules(rules or DEFAULT_RULES)
-    figures = stats_series(db, _date(as_of, "--as-of"), years)
-    found = evaluate_rules(rule_list, figures)
-    day = max(figures).isoformat()
-    if as_json:
-        _print_json({"as_of": day, "rules": [rule.id for rule in rule_list], "warnings": found})
+    if not db.exists():
+        raise UserError(f"找不到登记库 {db}", f"register database not found: {db}")
+    if stored:
+        from renkou.plan.store import latest_warnings
+
+        register = Register.open(db, read_only=True)
+        try:
+            latest = latest_warnings(register.engine)
+        finally:
+            register.close()
+        if as_json:
+            _print_json(latest)
+            return
+        print(f"入库后预警 / stored after ingest: run {latest['run_id']}, as of {latest.get('as_of')}")
+        for warning in latest["warnings"]:
+            print(f"  {warning['message']}")
         return
-    print(f"截至 as of {day}: {len(found)} 条预警 / warnings")
+    rule_list = load_rules(rules or DEFAULT_RULES)
+    standard_list = _standards(standards)
+    capacity_map = read_capacity(capacity, {s.id for s in standard_list}) if capacity else None
+    register = Register.open(db, read_only=True)
+    try:
+        figures = register_stats_series(register, _date(as_of, "--as-of"), years)
+        day = max(figures)
+        found = evaluate_rules(rule_list, figures)
+        found += facility_warnings(register, day, rule_list, standard_list, capacity_map)
+    finally:
+        register.close()
+    if as_json:
+        _print_json({"as_of": day.isoformat(), "rules": [rule.id for rule in rule_list], "warnings": found})
+        return
+    print(f"截至 as of {day.isoformat()}: {len(found)} 条预警 / warnings")
     for warning in found:
         print(f"  {warning['message']}")
+
+
+def capacity_command(
+    db: Annotated[Path, typer.Option("--db", help="登记库 / register database")],
+    capacity: Annotated[Path, typer.Argument(help="设施容量 CSV（district,facility,year,capacity） / capacity CSV")],
+    standards: Annotated[
+        Path | None, typer.Option("--standards", help="配置标准 YAML（默认内置） / standards YAML (default: shipped)")
+    ] = None,
+) -> None:
+    """保存设施容量 / store facility capacity in the register (for the warnings after each ingest)."""
+    from renkou.engine.duckdb import DuckDBEngine
+    from renkou.plan.facility_files import read_capacity
+    from renkou.plan.store import save_capacity
+
+    if not db.exists():
+        raise UserError(f"找不到登记库 {db}", f"register database not found: {db}")
+    loaded = read_capacity(capacity, {s.id for s in _standards(standards)})
+    engine = DuckDBEngine(str(db))
+    try:
+        count = save_capacity(engine, loaded)
+    finally:
+        engine.close()
+    print(f"已保存 {count} 行设施容量 / stored {count} capacity rows in {db}")
+
+
+def _facility_warnings(db: Path, day: date, rule_list: list[Any]) -> list[dict[str, Any]]:
+    """The facility rules on the register at ``day`` against its stored capacity."""
+    from renkou.plan.warnings import facility_warnings
+    from renkou.register.store import Register
+
+    register = Register.open(db, read_only=True)
+    try:
+        return facility_warnings(register, day, rule_list, _standards(None))
+    finally:
+        register.close()
 
 
 def _standards(path: Path | None) -> list[Any]:
@@ -323,8 +395,9 @@ def register(app: typer.Typer) -> None:
     )(evaluate_command)
     sub.command(
         "warnings",
-        help="按预警规则检查出生、出生性别比、流动人口流入和老龄化。\n\n"
-        "Check the early-warning rules: births, sex ratio at birth, floating inflow, ageing.",
+        help="按预警规则检查出生、出生性别比、流动人口流入、老龄化、学位与养老床位。\n\n"
+        "Check the early-warning rules: births, sex ratio at birth, floating inflow, ageing, school seats, "
+        "elderly care beds.",
     )(warnings_command)
     sub.command(
         "facilities",
@@ -336,5 +409,10 @@ def register(app: typer.Typer) -> None:
         help="重大决策（住房开发、新建高校、落户指标调整）对人口与设施需求的影响。\n\n"
         "Population impact of a decision (housing, a university, the settlement quota) on population and facilities.",
     )(impact_command)
+    sub.command(
+        "capacity",
+        help="把设施容量文件保存到登记库，供入库后的预警使用。\n\n"
+        "Store a facility capacity file in the register for the warnings evaluated after each ingest.",
+    )(capacity_command)
     sub.command("list", help="列出内置规划。\n\nList the shipped plans.")(list_command)
     app.add_typer(sub, name="plan")

@@ -8,13 +8,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from renkou.errors import UserError
 from renkou.plan.evaluate import entered_series
+from renkou.plan.facilities import Area, FloatArray
 from renkou.plan.loader import Plan
 
+if TYPE_CHECKING:
+    from renkou.register.store import Register
+
 DEFAULT_YEARS = 5
+OPEN_AGE = 100  # single ages 0..99 and 100+, as the projection counts them
 
 
 def years_before(as_of: date, years: int) -> date:
@@ -34,28 +41,66 @@ def stats_series(
     end-term evaluation of a past plan is made at the end of its target year).
     """
     from renkou.register.store import Register
-    from renkou.stats.compute import StatsRequest, compute_stats
-    from renkou.stats.counts import register_range
 
     if not db.exists():
         raise UserError(f"找不到登记库 {db}", f"register database not found: {db}")
     register = Register.open(db, read_only=True)
     try:
-        if as_of is None:
-            last = register_range(register.engine, date.today()).last_event
-            if last is None:
-                raise UserError(f"登记库 {db} 中没有任何事件", f"the register {db} has no events")
-            as_of = last if latest is None else min(last, latest)
-        figures = {as_of: compute_stats(register, StatsRequest(as_of=as_of))}
-        for back in range(1, years):
-            day = years_before(as_of, back)
-            try:
-                figures[day] = compute_stats(register, StatsRequest(as_of=day))
-            except UserError:
-                break  # before the register starts (or an empty year): the history ends here
+        return register_stats_series(register, as_of, years, latest)
     finally:
         register.close()
+
+
+def register_stats_series(
+    register: Register, as_of: date | None, years: int = DEFAULT_YEARS, latest: date | None = None
+) -> dict[date, dict[str, Any]]:
+    """:func:`stats_series` on an open register."""
+    from renkou.stats.compute import StatsRequest, compute_stats
+
+    day = as_of or last_event_date(register, latest)
+    figures = {day: compute_stats(register, StatsRequest(as_of=day))}
+    for back in range(1, years):
+        earlier = years_before(day, back)
+        try:
+            figures[earlier] = compute_stats(register, StatsRequest(as_of=earlier))
+        except UserError:
+            break  # before the register starts (or an empty year): the history ends here
     return dict(sorted(figures.items()))
+
+
+def last_event_date(register: Register, latest: date | None = None) -> date:
+    """The date of the register's last event (not after ``latest`` when given)."""
+    from renkou.stats.counts import register_range
+
+    last = register_range(register.engine, date.today()).last_event
+    if last is None:
+        raise UserError("登记库中没有任何事件", "the register has no events")
+    return last if latest is None else min(last, latest)
+
+
+def population_now(register: Register, as_of: date) -> tuple[list[Area], FloatArray]:
+    """The resident population on ``as_of`` by district, sex and single age (100+ open) as ``(areas, 1, 2, 101)``,
+    the city's districts first (by code) and the city last; persons of unknown district, sex or age count in the
+    city only when their district is known, so the city is the sum of its districts."""
+    from renkou.ids import lookup as division
+    from renkou.register.population import population_by
+
+    rows = population_by(register.engine, as_of, "resident", ("district", "sex", "age")).to_pylist()
+    prefix, city = register.city_prefix, register.city
+    codes = sorted({str(r["district"]) for r in rows if r["district"] and str(r["district"]).startswith(prefix)})
+    population = np.zeros((len(codes) + 1, 1, 2, OPEN_AGE + 1))
+    index = {code: i for i, code in enumerate(codes)}
+    for row in rows:
+        i, sex, age = index.get(str(row["district"])), row["sex"], row["age"]
+        if i is None or sex not in ("F", "M") or age is None or age < 0:
+            continue
+        population[i, 0, "FM".index(sex), min(int(age), OPEN_AGE)] += row["population"]
+    population[-1] = population[:-1].sum(axis=0)
+    areas = []
+    for code in [*codes, city]:
+        found = division(code)
+        areas.append(Area(code, found.name if found else code))
+    return areas, population
 
 
 def lookup(block: Mapping[str, Any], key: str) -> float | None:

@@ -11,24 +11,41 @@ and one of these kinds:
 - ``growth``: the value rose by more than ``threshold`` (a fraction) over the last year;
 - ``crossing``: the latest value is at or above a ``grades`` value; "crossed" when the year before was below it.
 
-The evaluation is pure: it takes the figures by date (as :func:`renkou.plan.gather.stats_series` returns them).
+Two kinds look at a public-service ``facility`` (a standard of ``renkou/plan/rules/facilities.yaml``) instead of a
+``key``, on the population at the as-of date and the facility capacity stored with ``renkou plan capacity``:
+
+- ``seats``: the demand of the persons served (e.g. the school-age cohort: one place per child aged 6-11) is above
+  the capacity (seats) of the year;
+- ``per_1000``: capacity per 1000 persons served (e.g. elderly care beds per 1000 aged 60+) is below ``threshold``
+  (default: the standard's own ``per_1000``).
+
+An area without a capacity figure is not judged. The evaluation is pure: it takes the figures by date (as
+:func:`renkou.plan.gather.stats_series` returns them) and the facility rows (:func:`renkou.plan.facilities.add_gaps`).
+:func:`after_ingest` runs everything on a register and stores the result (:mod:`renkou.plan.store`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from renkou.errors import UserError
+from renkou.plan.facilities import Standard
 from renkou.plan.gather import lookup
 from renkou.plan.loader import KNOWN_KEYS
 from renkou.plan.targets import meets_series
 from renkou.plan.yamlines import LineDict, LineList, Where, load_yaml
 
+if TYPE_CHECKING:
+    from renkou.engine import Engine
+    from renkou.register.store import Register
+
 DEFAULT_RULES = Path(__file__).parent / "rules" / "warnings.yaml"
-KINDS = ("below", "above", "outside", "falling", "growth", "crossing")
+KINDS = ("below", "above", "outside", "falling", "growth", "crossing", "seats", "per_1000")
+FACILITY_KINDS = ("seats", "per_1000")
 AREAS = ("city", "districts", "all")
 _RULE_KEYS = {
     "id",
@@ -43,6 +60,7 @@ _RULE_KEYS = {
     "grades",
     "min",
     "areas",
+    "facility",
 }
 _NEEDS = {
     "below": ("threshold",),
@@ -51,6 +69,8 @@ _NEEDS = {
     "falling": ("years",),
     "growth": ("threshold",),
     "crossing": ("grades",),
+    "seats": ("facility",),
+    "per_1000": ("facility",),
 }
 
 
@@ -80,6 +100,7 @@ class Rule:
     grades: tuple[Grade, ...] = field(default_factory=tuple)
     min_key: str | None = None
     min_value: float = 0.0
+    facility: str | None = None
 
 
 def _num(where: Where, mapping: LineDict, key: str, what: str) -> float:
@@ -168,10 +189,25 @@ def _rule(where: Where, item: object, line: int) -> Rule:
             )
         where.unknown_keys(raw_min, {"key", "value"}, f"{what} min")
         min_key, min_value = _key(where, raw_min, "key", what), _num(where, raw_min, "value", what)
+    facility = item.get("facility")
+    if kind in FACILITY_KINDS:
+        if not isinstance(facility, str) or not facility:
+            raise where.fail(
+                item.line_of("facility"), f"{what}的 facility 应为设施 id", f"{what}: facility must be a facility id"
+            )
+        if "key" in item:
+            raise where.fail(
+                item.line_of("key"), f"{what}（{kind}）不用 key", f"{what} ({kind}) takes a facility, not a key"
+            )
+    elif facility is not None:
+        raise where.fail(
+            item.line_of("facility"), f"{what}（{kind}）不用 facility", f"{what} ({kind}) takes a key, not a facility"
+        )
     return Rule(
         id=rule_id,
         kind=str(kind),
-        key=_key(where, item, "key", what),
+        key="" if kind in FACILITY_KINDS else _key(where, item, "key", what),
+        facility=facility if kind in FACILITY_KINDS else None,
         areas=str(areas),
         title_zh=str(item.get("title_zh", rule_id)),
         title_en=str(item.get("title_en", rule_id)),
@@ -285,6 +321,8 @@ def evaluate_rules(rules: list[Rule], figures: Mapping[date, Mapping[str, Any]])
     latest = figures[days[-1]]
     warnings: list[dict[str, Any]] = []
     for rule in rules:
+        if rule.kind in FACILITY_KINDS:
+            continue  # judged by evaluate_facility_rules on the facility rows
         for path, code, name in _areas(rule, latest):
             now = _block(latest, path)
             if now is None:
@@ -321,3 +359,169 @@ def evaluate_rules(rules: list[Rule], figures: Mapping[date, Mapping[str, Any]])
                 }
             )
     return warnings
+
+
+def evaluate_facility_rules(
+    rules: list[Rule], rows: list[dict[str, Any]], standards: Sequence[Standard], city: str
+) -> list[dict[str, Any]]:
+    """Warnings of the ``seats`` and ``per_1000`` rules on facility ``rows`` of one year (with ``capacity``, as
+    :func:`renkou.plan.facilities.add_gaps` gives them); ``city`` is the city's code (for the rules' ``areas``)."""
+    known = {standard.id: standard for standard in standards}
+    warnings: list[dict[str, Any]] = []
+    for rule in rules:
+        if rule.kind not in FACILITY_KINDS:
+            continue
+        standard = known.get(str(rule.facility))
+        if standard is None:
+            raise UserError(
+                f"预警规则 {rule.id} 的设施 {rule.facility} 不在配置标准中",
+                f"warning rule {rule.id}: facility {rule.facility} is not in the standards",
+            )
+        for row in rows:
+            if row["facility"] != standard.id or row.get("capacity") is None:
+                continue
+            is_city = row["area"] == city
+            if (rule.areas == "city" and not is_city) or (rule.areas == "districts" and is_city):
+                continue
+            fired = _judge_facility(rule, standard, row)
+            if fired is None:
+                continue
+            zh, en, extra = fired
+            name = row.get("area_name", "")
+            warnings.append(
+                {
+                    "rule": rule.id,
+                    "kind": rule.kind,
+                    "area": row["area"],
+                    "area_name": name,
+                    "title": f"{rule.title_zh} / {rule.title_en}",
+                    "message": f"{name} {rule.title_zh}：{zh} / {name}: {rule.title_en}: {en}",
+                    "evidence": {
+                        "facility": standard.id,
+                        "year": row["year"],
+                        "served": row["served"],
+                        "demand": row["demand"],
+                        "capacity": row["capacity"],
+                        **({"by_age": row["by_age"]} if "by_age" in row else {}),
+                        **extra,
+                    },
+                }
+            )
+    return warnings
+
+
+def _judge_facility(rule: Rule, standard: Standard, row: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]] | None:
+    capacity, demand, served = float(row["capacity"]), float(row["demand"]), float(row["served"])
+    if rule.kind == "seats" and demand > capacity:
+        return (
+            f"{_fmt(served)} 人需 {_fmt(demand)} 个{standard.name_zh}，现有 {_fmt(capacity)}，缺 {_fmt(demand - capacity)}",
+            f"{_fmt(served)} persons need {_fmt(demand)} {standard.name_en}, {_fmt(capacity)} exist, "
+            f"{_fmt(demand - capacity)} short",
+            {"shortfall": demand - capacity},
+        )
+    if rule.kind == "per_1000" and served > 0:
+        line = rule.threshold if rule.threshold is not None else standard.per_1000
+        ratio = 1000 * capacity / served
+        if ratio < line:
+            return (
+                f"每千人 {ratio:.1f}{standard.unit_zh}{standard.name_zh}，低于 {_fmt(line)}",
+                f"{ratio:.1f} {standard.name_en} per 1000 persons served, below {_fmt(line)}",
+                {"per_1000": round(ratio, 3), "threshold": line},
+            )
+    return None
+
+
+def history_years(rules: Sequence[Rule]) -> int:
+    """How many yearly values the rules need (a ``falling`` rule over n years needs n + 1; at least 2)."""
+    return max([2, *(rule.years + 1 for rule in rules if rule.kind == "falling")])
+
+
+def register_warnings(
+    register: Register,
+    rules: list[Rule],
+    standards: Sequence[Standard],
+    as_of: date | None = None,
+    capacity: Mapping[tuple[str, str], Mapping[int, float]] | None = None,
+) -> tuple[date, list[dict[str, Any]]]:
+    """Every rule on an open register at ``as_of`` (default: its last event): the indicator rules on the statistics
+    of that day and the years before, the facility rules on the population of that day against ``capacity``
+    (default: the capacity stored in the register, :func:`renkou.plan.store.load_capacity`)."""
+    from renkou.plan.gather import register_stats_series
+
+    figures = register_stats_series(register, as_of, history_years(rules))
+    day = max(figures)
+    found = evaluate_rules(rules, figures)
+    found += facility_warnings(register, day, rules, standards, capacity)
+    return day, found
+
+
+def facility_warnings(
+    register: Register,
+    day: date,
+    rules: list[Rule],
+    standards: Sequence[Standard],
+    capacity: Mapping[tuple[str, str], Mapping[int, float]] | None = None,
+) -> list[dict[str, Any]]:
+    """The facility rules on the register's population on ``day`` against ``capacity`` (default: the stored one)."""
+    from renkou.plan.facilities import add_gaps, demand_rows
+    from renkou.plan.gather import population_now
+    from renkou.plan.store import load_capacity
+
+    if not any(rule.kind in FACILITY_KINDS for rule in rules):
+        return []
+    stored = capacity if capacity is not None else load_capacity(register.engine)
+    if not stored:
+        return []
+    areas, population = population_now(register, day)
+    rows = add_gaps(demand_rows(areas, [day.year], population, standards), stored, register.city)
+    return evaluate_facility_rules(rules, rows, standards, register.city)
+
+
+def after_ingest(
+    target: str | Path | Engine,
+    batches: Sequence[int] = (),
+    *,
+    rules: Path | None = None,
+    standards: Path | None = None,
+    trigger: str = "ingest",
+) -> list[dict[str, Any]]:
+    """Evaluate the warning rules on a register after an ingest and store them (:mod:`renkou.plan.store`) with the
+    ``batches`` that triggered the evaluation; returns the warnings.
+
+    ``target`` is the register's database file (opened for writing, so no other process may hold it) or the engine
+    of an open register (e.g. the service's). When the evaluation fails (a register too young for statistics, a bad
+    rule file) the failure is stored as a run with its error and the exception raised again: the caller decides
+    (``renkou ingest`` prints a one-line notice and goes on)."""
+    from renkou.plan.facility_files import DEFAULT_STANDARDS, load_standards
+    from renkou.plan.store import save_run
+    from renkou.register.store import Register
+
+    if isinstance(target, str | Path):
+        register = Register.open(target)
+        owned = True
+    else:
+        register = _register_on(target)
+        owned = False
+    try:
+        try:
+            rule_list = load_rules(rules or DEFAULT_RULES)
+            standard_list = load_standards(standards or DEFAULT_STANDARDS)
+            day, found = register_warnings(register, rule_list, standard_list)
+        except Exception as error:
+            save_run(register.engine, None, [], trigger=trigger, batches=batches, error=str(error)[:2000])
+            raise
+        save_run(register.engine, day, found, trigger=trigger, batches=batches)
+        return found
+    finally:
+        if owned:
+            register.close()
+
+
+def _register_on(engine: Engine) -> Register:
+    """A register object over an engine that is already open (its macros installed by whoever opened it): the
+    statistics only read ``engine``, ``city`` and ``city_prefix``."""
+    from renkou.register.store import Register
+
+    register = Register.__new__(Register)
+    register.engine = engine
+    return register
