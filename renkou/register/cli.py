@@ -13,6 +13,8 @@ import typer
 from renkou.errors import UserError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from renkou.register.ingest import BatchSummary
 
 DB_HELP = "登记库数据库文件 / register database file (DuckDB)"
@@ -59,6 +61,8 @@ def ingest_command(
             summaries = register.ingest(files, feed=feed, progress=progress)
     finally:
         register.close()
+    if any(s.status == "loaded" for s in summaries):
+        _plan_warnings(db, [s.batch_id for s in summaries if s.batch_id is not None], console)
     reasons: dict[str, int] = {}
     found: dict[str, int] = {}
     for summary in summaries:
@@ -84,6 +88,22 @@ def ingest_command(
         print(f"错误 / error: {summary.message}", file=sys.stderr)
     if rejected:
         raise typer.Exit(1)
+
+
+def _plan_warnings(db: Path, batches: list[int], console: Console) -> None:
+    """Evaluate and store the plan's early warnings on the updated register (renkou.plan.warnings.after_ingest).
+    A failure there must never fail the ingest: one line on stderr says so."""
+    try:
+        from renkou.plan.warnings import after_ingest
+
+        found = after_ingest(db, batches)
+    except Exception as error:  # any failure of the warnings (even an import error) leaves the ingest as it was
+        reason = (str(error).splitlines() or [type(error).__name__])[0][:300]
+        console.print(f"预警未更新 / warnings not updated: {reason}", highlight=False, markup=False, soft_wrap=True)
+        return
+    console.print(
+        f"预警 / warnings: {len(found)}（renkou plan warnings --db {db} --stored）", highlight=False, markup=False
+    )
 
 
 def _print_summary(summaries: list[BatchSummary]) -> None:
