@@ -38,9 +38,19 @@ def is_page(path: str) -> bool:
 
 def install(app: FastAPI) -> None:
     """Add the routers, the static files and the HTML form of errors on pages (and of unknown page addresses)."""
-    from renkou.web import clerk_api, dashboard_api, disclosure_pages, pages, steward_api
+    from renkou.web import (
+        clerk_api,
+        dashboard_api,
+        disclosure_pages,
+        linkage_pages,
+        pages,
+        permits_pages,
+        points_pages,
+        steward_api,
+    )
 
-    for module in (pages, dashboard_api, clerk_api, steward_api, disclosure_pages):
+    modules = (pages, dashboard_api, clerk_api, steward_api, disclosure_pages, points_pages, permits_pages)
+    for module in (*modules, linkage_pages):
         app.include_router(module.router)
     app.mount("/static", VersionedStatic(directory=STATIC_DIR, check_dir=False), name="static")
     _html_errors(app)
