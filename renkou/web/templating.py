@@ -51,6 +51,9 @@ NAV = (
     NavItem("/dashboard", "nav.dashboard", frozenset({Role.ANALYST})),
     NavItem("/workbench", "nav.workbench", frozenset({Role.CLERK})),
     NavItem("/steward", "nav.steward", frozenset({Role.STEWARD})),
+    NavItem("/permits", "nav.permits", frozenset({Role.CLERK})),
+    NavItem("/linkage", "nav.linkage", frozenset({Role.CLERK})),
+    NavItem("/points", "nav.points", frozenset({Role.POINTS_OFFICER})),
     NavItem("/disclosure", "nav.disclosure", frozenset({Role.DISCLOSURE_OFFICER})),
     NavItem("/disclosure/apply", "nav.disclosure_apply", frozenset({Role.PUBLIC})),
 )
@@ -58,6 +61,7 @@ LANDING = {
     Role.ANALYST: "/dashboard",
     Role.CLERK: "/workbench",
     Role.STEWARD: "/steward",
+    Role.POINTS_OFFICER: "/points",
     Role.DISCLOSURE_OFFICER: "/disclosure",
 }
 
