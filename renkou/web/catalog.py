@@ -7,6 +7,7 @@ population, 常住人口 resident population, 流动人口 floating population.
 from __future__ import annotations
 
 from renkou.register.feeds import EVENT_TYPES_ZH
+from renkou.web.catalog_points import MESSAGES as POINTS_MESSAGES
 
 EVENT_EN = {
     "baseline": "baseline registration",
@@ -330,3 +331,7 @@ MESSAGES.update({f"js.event.{name}": (zh, EVENT_EN.get(name, name)) for name, zh
 from renkou.web.catalog_disclosure import MESSAGES as DISCLOSURE_MESSAGES  # noqa: E402  (texts of the disclosure pages)
 
 MESSAGES.update(DISCLOSURE_MESSAGES)
+MESSAGES.update(POINTS_MESSAGES)  # the points officer's and the permit pages (renkou.web.catalog_points)
+from renkou.web.catalog_linkage import MESSAGES as LINKAGE_MESSAGES  # noqa: E402  (the linkage review page)
+
+MESSAGES.update(LINKAGE_MESSAGES)
