@@ -2,7 +2,8 @@
 
 Everything is computed from the register the service holds and cached until the register changes
 (:meth:`renkou.api.service.Service.data_changed`): indicator sets per year (:mod:`renkou.stats.compute`), the trend
-over the years, the indicative projection (:mod:`renkou.web.projection_feed`). The pyramid reads the API's own
+over the years, the register's projection (:mod:`renkou.api.register_projection`), the plan board and warnings
+(:mod:`renkou.web.plan_board`). The pyramid reads the API's own
 ``/api/stats/population``. District shapes come from ``renkou.geo`` (another part) when it is installed.
 """
 
@@ -16,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
+from renkou.api.analytics import indicator_years, year_stats
 from renkou.api.context import service_of
 from renkou.api.errors import ApiError, not_found
 from renkou.api.permissions import Action, Principal, requires
@@ -33,29 +35,8 @@ YearParam = Annotated[int | None, Query(ge=1900, le=2200, description="年份（
 
 
 def years(service: Service) -> list[int]:
-    """The years the dashboard can show (:func:`renkou.web.dashboard_data.usable_years`)."""
-
-    def compute(register: Register) -> list[int]:
-        from renkou.stats.counts import register_range
-
-        engine = register.engine
-        today = service.now().date()
-        found = register_range(engine, date(today.year, 12, 31))
-        with_events = [int(row[0]) for row in engine.rows("SELECT DISTINCT year(occurred_on) FROM events")]
-        return dashboard_data.usable_years(found.start, found.last_recorded, today, with_events)
-
-    return cached(service, ("years", service.now().date()), compute)
-
-
-def year_stats(service: Service, year: int) -> dict[str, Any]:
-    """The indicator set on 31 December ``year`` (what ``renkou stats --as-of`` prints)."""
-
-    def compute(register: Register) -> dict[str, Any]:
-        from renkou.stats.compute import StatsRequest, compute_stats
-
-        return compute_stats(register, StatsRequest(as_of=date(year, 12, 31)))
-
-    return cached(service, ("stats", year), compute)
+    """The years the dashboard can show (:func:`renkou.api.analytics.indicator_years`)."""
+    return indicator_years(service)
 
 
 def _pick_year(service: Service, year: int | None) -> tuple[int, list[int]]:
@@ -163,48 +144,84 @@ async def trend(request: Request, principal: Analyst) -> dict[str, Any]:
     summary="人口预测扇形图 / projection fan chart",
 )
 async def projection(request: Request, principal: Analyst, year: YearParam = None) -> dict[str, Any]:
-    """以登记库基年数据做的示意性队列要素预测：低、中、高方案与 80%、95% 随机区间（常住人口）。
+    """由登记库估计参数的分区县队列要素预测（全市为各区县之和）：常住人口总量和出生人数的低、中、高方案与随机中位数、80%、95% 区间。
 
-    Indicative cohort-component projection of the resident population from the register's base year: low, medium
-    and high variants and stochastic 80% and 95% intervals.
+    The register's cohort-component projection by district (the city is their sum), inputs estimated from the base
+    year: resident population and births under the low, medium and high variants, with the stochastic median and
+    80% and 95% intervals.
     """
     service = service_of(request)
 
     def build() -> dict[str, Any]:
-        from renkou.projection.synthetic import standard_mx
-        from renkou.register.population import population_by
-        from renkou.web import projection_feed
+        from renkou.api import register_projection as rp
 
         chosen, _ = _pick_year(service, year)
-        resident = year_stats(service, chosen)["city"]["resident"]
+        run = rp.deterministic(service, chosen, "resident")
+        summary = rp.stochastic(service, chosen, "resident")
+        if isinstance(run, rp.Unavailable) or isinstance(summary, rp.Unavailable):
+            missing = run if isinstance(run, rp.Unavailable) else summary
+            assert isinstance(missing, rp.Unavailable)
+            return {"base_year": chosen, "available": False, "reason": missing.reason()}
+        return {
+            "base_year": chosen,
+            "available": True,
+            "kind": "resident",
+            **rp.fan_chart(run, summary),
+            "assumptions": rp.assumptions(run),
+        }
 
-        def compute(register: Register) -> dict[str, Any]:
-            counts = population_by(register.engine, date(chosen, 12, 31), "resident", ("sex", "age"))
-            columns = [counts.column(name).to_pylist() for name in ("sex", "age", "population")]
-            rows = projection_feed.base_rows(zip(*columns, strict=True))
-            try:
-                mapping = projection_feed.scenario_mapping(chosen, resident, standard_mx())
-                found = projection_feed.project(rows, mapping)
-            except projection_feed.NotProjectable as reason:
-                return {"base_year": chosen, "available": False, "reason": {"zh": reason.zh, "en": reason.en}}
-            except UserError as error:  # the projection package refused an input: say which
-                return {"base_year": chosen, "available": False, "reason": {"zh": error.zh, "en": error.en}}
-            return {
-                "base_year": chosen,
-                "available": True,
-                "kind": "resident",
-                **found,
-                "assumptions": {
-                    "tfr": resident["total_fertility_rate"],
-                    "e0_female": resident.get("life_expectancy_at_birth_female"),
-                    "e0_male": resident.get("life_expectancy_at_birth_male"),
-                    "sex_ratio_at_birth": resident["sex_ratio_at_birth"],
-                    "net_migration": resident["net_migration"],
-                    **projection_feed.ASSUMPTIONS,
-                },
-            }
+    return await run_in_threadpool(build)
 
-        return cached(service, ("projection", chosen), compute)
+
+PlanParam = Annotated[
+    str | None, Query(max_length=64, pattern=r"^[a-z0-9_]+$", description="内置规划名 / shipped plan name")
+]
+
+
+@router.get(
+    "/dashboard/plan",
+    responses={404: {"description": "no such year or plan"}},
+    summary="规划目标完成情况 / plan-target status board",
+)
+async def plan_board(request: Request, principal: Analyst, year: YearParam = None, plan: PlanParam = None) -> Any:
+    """规划指标评估（同 renkou plan evaluate --json，评估日为所选年份年末）：现状、目标、进度、红黄绿状态及理由，约束性红灯在前。
+
+    The plan's evaluation as ``renkou plan evaluate --json`` gives it as of the chosen year's 31 December: value,
+    target, progress, green/amber/red status with its reason, binding reds first.
+    """
+    service = service_of(request)
+
+    def build() -> dict[str, Any]:
+        from renkou.web import plan_board as pb
+
+        chosen, _ = _pick_year(service, year)
+        names = pb.plan_names()
+        name = plan or names[0]
+        if name not in names:
+            raise not_found(f"没有名为 {name} 的内置规划", f"no shipped plan named {name}")
+        return pb.board(service, chosen, name)
+
+    return await run_in_threadpool(build)
+
+
+@router.get(
+    "/dashboard/warnings",
+    responses={404: {"description": "no such year"}},
+    summary="人口监测预警 / early warnings",
+)
+async def warnings(request: Request, principal: Analyst, year: YearParam = None) -> dict[str, Any]:
+    """按内置预警规则检查所选年份及此前各年（同 renkou plan warnings --json），每条预警附证据。
+
+    The shipped early-warning rules on the chosen year and the years before it (``renkou plan warnings --json``),
+    each warning with its evidence.
+    """
+    service = service_of(request)
+
+    def build() -> dict[str, Any]:
+        from renkou.web import plan_board as pb
+
+        chosen, _ = _pick_year(service, year)
+        return {"year": chosen, **pb.warnings(service, chosen)}
 
     return await run_in_threadpool(build)
 

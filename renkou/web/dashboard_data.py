@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
+
+from renkou.api.analytics import usable_years
+
+__all__ = ["usable_years"]  # kept here for the dashboard's callers; the rule lives with the analytics reads
 
 
 @dataclass(frozen=True)
@@ -144,14 +147,3 @@ def pyramid(
         if sex in out and age is not None and age >= 0:
             out[sex][min(age // width, size - 1)] += int(persons)
     return out
-
-
-def usable_years(
-    start: date | None, last_recorded: date | None, today: date, years_with_events: Iterable[int]
-) -> list[int]:
-    """Years whose indicator set can be computed: 31 December on or after the register's start (its baseline),
-    not after the last recording nor today, and with events in the year."""
-    if start is None or last_recorded is None:
-        return []
-    limit = min(last_recorded, today)
-    return sorted(y for y in set(years_with_events) if start <= date(y, 12, 31) <= limit)

@@ -72,6 +72,8 @@ MATRIX = [
         {"analyst"},
         lambda env: {"url": "/web/api/dashboard/projection?year=2020"},
     ),
+    Call("GET", "/web/api/dashboard/plan", {"analyst"}, lambda env: {"url": "/web/api/dashboard/plan?year=2020"}),
+    Call("GET", "/web/api/dashboard/warnings", {"analyst"}, lambda env: {"url": "/web/api/dashboard/warnings"}),
     Call("GET", "/web/api/geo/districts", EVERYONE, lambda env: {"url": "/web/api/geo/districts"}),
     Call("GET", "/web/api/events/forms", {"clerk"}, lambda env: {"url": "/web/api/events/forms"}),
     Call("POST", "/web/api/events", {"clerk"}, record, 201),

@@ -156,6 +156,13 @@ def chart_series(page: Any, selector: str) -> list[dict[str, Any]]:
     )
 
 
+def site_json(page: Any, site: Site, path: str) -> Any:
+    """A JSON answer fetched with the page's own session."""
+    response = page.request.get(f"{site.url}{path}")
+    assert response.ok, response.text()
+    return response.json()
+
+
 def test_dashboard_draws_the_pyramid_and_switches_language(page: Any, site: Site) -> None:
     log_in(page, site, "analyst1", "/dashboard")
     page.wait_for_selector("#pyramid-resident[data-drawn='true']")
@@ -174,9 +181,35 @@ def test_dashboard_draws_the_pyramid_and_switches_language(page: Any, site: Site
     assert page.locator("#district-table tbody tr[data-district='330106'] td").nth(1).inner_text() == "{:,}".format(
         registered["330106"]
     )
-    assert page.locator("#plan-board .badge").inner_text() == "尚未提供"
+    # The plan board: one row per indicator of the default plan, each with a status light and a reason.
+    page.wait_for_selector("#plan-table tbody tr[data-status]")
+    rows = page.locator("#plan-table tbody tr[data-status]")
+    assert rows.count() == 16
+    statuses = [rows.nth(i).get_attribute("data-status") for i in range(rows.count())]
+    order = {"red": 1, "amber": 2, "green": 3}
+    assert set(statuses) <= set(order) and [order[s] for s in statuses] == sorted(order[s] for s in statuses)
+    first = rows.first
+    assert first.locator(".light").inner_text() == {"red": "红", "amber": "黄", "green": "绿"}[statuses[0]]
+    assert first.locator("td.reason").inner_text().strip() != ""
+    assert "红" in page.locator("#plan-summary").inner_text()
+    # Early warnings with their evidence (the city is past the 20% ageing line).
+    page.wait_for_selector("#warnings-list li.warning[data-rule='ageing'][data-area='330100']")
+    assert "证据" in page.locator("#warnings-list li.warning[data-rule='ageing'][data-area='330100']").inner_text()
+    # The fan charts draw the register projection's figures.
+    page.wait_for_selector("#fan-births[data-drawn='true']")
+    fan = site_json(page, site, "/web/api/dashboard/projection?year=2020")
+    drawn = {s["name"]: s["data"] for s in chart_series(page, "#fan-chart")}
+    assert drawn["中方案"] == fan["variants"]["medium"] and drawn["随机中位数"] == fan["intervals"]["p50"]
+    assert {s["name"]: s["data"] for s in chart_series(page, "#fan-births")}["高方案"] == fan["births"]["high"]
     # Tooltips are drawn without inline style attributes (the CSP would refuse them, as a console error).
-    for chart in ("#trend-population", "#trend-rates", "#pyramid-resident", "#fan-chart", "#district-map"):
+    for chart in (
+        "#trend-population",
+        "#trend-rates",
+        "#pyramid-resident",
+        "#fan-chart",
+        "#fan-births",
+        "#district-map",
+    ):
         page.hover(chart, position={"x": 320, "y": 200})
         page.wait_for_timeout(200)
     page.screenshot(path=str(site.shots / "dashboard-zh.png"), full_page=True)
@@ -187,7 +220,8 @@ def test_dashboard_draws_the_pyramid_and_switches_language(page: Any, site: Site
     assert page.locator("h1").inner_text().startswith("Population dashboard")
     page.wait_for_selector("#pyramid-registered[data-drawn='true']")
     assert [s["name"] for s in chart_series(page, "#pyramid-registered")][:2] == ["Male 2020", "Female 2020"]
-    assert page.locator("#plan-board .badge").inner_text() == "not yet available"
+    page.wait_for_selector("#plan-table tbody tr[data-status]")
+    assert page.locator("#plan-table tbody tr .light").first.inner_text() in ("Red", "Amber", "Green")
     page.screenshot(path=str(site.shots / "dashboard-en.png"), full_page=True)
     # The choice is remembered on the next page.
     page.goto(f"{site.url}/public")

@@ -148,7 +148,14 @@ def build_city(directory: Path, seed: int = 11) -> City:
             baby.mother = mother
             babies.append(baby)
     elderly = [p for p in locals_ if p.age_on(BASELINE_DAY) >= 60 and p not in mothers]
-    dying = rng.sample(elderly, 12)
+    # A woman and a man of 85 or more die in each year, so that every year has a life table of each sex (its open
+    # group 85+ needs deaths): the register's projection can then be estimated from any year.
+    oldest = {sex: [p for p in elderly if p.sex == sex and p.age_on(BASELINE_DAY) >= 86][: len(YEARS)] for sex in "FM"}
+    for people in oldest.values():
+        for year, person in zip(YEARS, people, strict=True):
+            person.died = date(year, 1, 1) + timedelta(days=rng.randint(0, 364))
+    others = [p for p in elderly if p.died is None]
+    dying = rng.sample(others, 12 - 2 * len(YEARS))
     for index, person in enumerate(dying):
         person.died = date(YEARS[index % 2], 1, 1) + timedelta(days=rng.randint(0, 364))
     movers = [p for p in locals_ if p.hukou == "330106" and p.died is None and p not in mothers][:5]

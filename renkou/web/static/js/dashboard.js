@@ -1,5 +1,5 @@
 /* The analysts' dashboard. Every figure comes from a JSON endpoint (listed in the page footer):
-   /web/api/dashboard/{years,overview,trend,projection}, /api/stats/population (pyramids), /web/api/geo/districts. */
+   /web/api/dashboard/{years,overview,trend,projection,plan,warnings}, /api/stats/population (pyramids), /web/api/geo/districts. */
 "use strict";
 
 document.addEventListener("DOMContentLoaded", function () {
@@ -204,20 +204,8 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
-  /* ---- projection fan chart ---------------------------------------------------------------------------------- */
-  async function renderProjection(year) {
-    loading("fan-chart");
-    const fan = await R.getJSON("/web/api/dashboard/projection?year=" + year);
-    if (!fan.available) {
-      chart("fan-chart") && chart("fan-chart").hideLoading();
-      const note = document.getElementById("fan-note");
-      note.textContent = T("projection_unavailable") + R.bilingual(fan.reason);
-      document.getElementById("fan-chart").hidden = true;
-      return;
-    }
-    document.getElementById("fan-chart").hidden = false;
-    const years = fan.years.map(String);
-    const q = fan.intervals;
+  /* ---- projection fan charts ------------------------------------------------------------------------------- */
+  function fanOption(years, variants, q) {
     const diff = (upper, lower) => upper.map((v, i) => v - lower[i]);
     const band = (name, lower, upper, color) => [
       { name: name, type: "line", data: lower, stack: name, symbol: "none", lineStyle: { opacity: 0 },
@@ -227,21 +215,119 @@ document.addEventListener("DOMContentLoaded", function () {
     ];
     const line = (name, data, color, dashed) => ({ name: name, type: "line", data: data, symbol: "none",
       lineStyle: { color: color, width: 2, type: dashed ? "dashed" : "solid" }, itemStyle: { color: color } });
-    drawn("fan-chart", {
-      grid: { left: 80, right: 30, top: 40, bottom: 30 },
+    return {
+      grid: { left: 80, right: 30, top: 50, bottom: 30 },
       legend: { top: 0, data: [T("band95"), T("band80"), T("low"), T("medium"), T("high"), T("median")] },
       tooltip: R.tooltip({ trigger: "axis", valueFormatter: (v) => R.fmt(v) }),
-      xAxis: { type: "category", data: years, boundaryGap: false },
+      xAxis: { type: "category", data: years.map(String), boundaryGap: false },
       yAxis: { type: "value", scale: true, axisLabel: { formatter: (v) => R.fmt(v) } },
       series: [
         ...band(T("band95"), q["p2.5"], q["p97.5"], "rgba(183,28,28,0.12)"),
         ...band(T("band80"), q["p10"], q["p90"], "rgba(183,28,28,0.25)"),
-        line(T("low"), fan.variants.low, "#1e6bb8"),
-        line(T("medium"), fan.variants.medium, "#b71c1c"),
-        line(T("high"), fan.variants.high, "#2e7d32"),
+        line(T("low"), variants.low, "#1e6bb8"),
+        line(T("medium"), variants.medium, "#b71c1c"),
+        line(T("high"), variants.high, "#2e7d32"),
         line(T("median"), q["p50"], "#555", true),
       ],
-    });
+    };
+  }
+
+  async function renderProjection(year) {
+    loading("fan-chart");
+    loading("fan-births");
+    const fan = await R.getJSON("/web/api/dashboard/projection?year=" + year);
+    const note = document.getElementById("fan-note");
+    if (!note.dataset.text) note.dataset.text = note.textContent; // the method statement, shown with any chart
+    if (!fan.available) {
+      ["fan-chart", "fan-births"].forEach((id) => {
+        if (chart(id)) chart(id).hideLoading();
+        document.getElementById(id).hidden = true;
+      });
+      note.textContent = T("projection_unavailable") + R.bilingual(fan.reason);
+      return;
+    }
+    ["fan-chart", "fan-births"].forEach((id) => (document.getElementById(id).hidden = false));
+    note.textContent = note.dataset.text;
+    drawn("fan-chart", Object.assign(fanOption(fan.years, fan.variants, fan.intervals),
+      { title: { text: T("resident"), left: "center", top: 22, textStyle: { fontSize: 12 } } }));
+    drawn("fan-births", Object.assign(fanOption(fan.birth_years, fan.births, fan.birth_intervals),
+      { title: { text: T("projected_births"), left: "center", top: 22, textStyle: { fontSize: 12 } } }));
+  }
+
+  /* ---- plan-target status board ------------------------------------------------------------------------------ */
+  const planSelect = document.getElementById("d-plan");
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  }
+
+  function progressCell(item) {
+    if (item.progress === null || item.progress === undefined) return el("td", {}, "—");
+    const share = Math.max(0, Math.min(1, item.progress));
+    return el("td", {},
+      el("progress", { max: "100", value: String(Math.round(share * 100)), className: "plan-progress " + item.status }),
+      " " + R.percent(item.progress, 0));
+  }
+
+  function renderPlan(board) {
+    const body = document.querySelector("#plan-table tbody");
+    const summary = document.getElementById("plan-summary");
+    const method = document.getElementById("plan-method");
+    if (planSelect.options.length === 0) {
+      planSelect.replaceChildren(...board.plans.map((p) => el("option", { value: p.name }, p.name)));
+      planSelect.value = board.plan;
+    }
+    document.getElementById("plan-title").textContent = board.title || board.plan;
+    if (!board.available) {
+      body.replaceChildren();
+      summary.textContent = T("plan_unavailable") + R.bilingual(board.reason);
+      method.textContent = "";
+      return;
+    }
+    summary.textContent = fill(T("plan_counts"), Object.assign({ as_of: board.as_of, target_year: board.target_year }, board.counts));
+    method.textContent = T("plan_method") + board.method;
+    body.replaceChildren(
+      ...board.indicators.map((item) =>
+        el("tr", { className: "status-" + item.status, dataset: { status: item.status, nature: item.nature } },
+          el("td", {}, el("span", { className: "light " + item.status }, T("status." + item.status))),
+          el("td", {}, R.lang === "zh" ? item.name_zh || item.name : item.name),
+          el("td", { className: item.nature === "binding" ? "binding" : "" }, T("nature." + item.nature)),
+          el("td", { className: "num" }, item.target + (item.unit ? " " + item.unit : "")),
+          el("td", { className: "num" }, item.value === null ? "—" : R.fmt(item.value, 2) + (item.value_date ? " (" + item.value_date.slice(0, 4) + ")" : "")),
+          progressCell(item),
+          el("td", { className: "reason" }, R.bilingual(item.reasons)),
+        ),
+      ),
+    );
+  }
+
+  async function showPlan(year) {
+    const plan = planSelect.value ? "&plan=" + encodeURIComponent(planSelect.value) : "";
+    renderPlan(await R.getJSON("/web/api/dashboard/plan?year=" + year + plan));
+  }
+
+  /* ---- early warnings ---------------------------------------------------------------------------------------- */
+  function evidenceText(evidence) {
+    const values = evidence.values.map((v) => v.date.slice(0, 4) + ": " + R.fmt(v.value, v.value < 10 ? 3 : 0));
+    return T("evidence") + " (" + evidence.key + "): " + values.join(", ");
+  }
+
+  async function showWarnings(year) {
+    const answer = await R.getJSON("/web/api/dashboard/warnings?year=" + year);
+    const list = document.getElementById("warnings-list");
+    const summary = document.getElementById("warnings-summary");
+    const values = { as_of: answer.as_of, rules: answer.rules.length, count: answer.warnings.length };
+    summary.textContent = fill(T(answer.warnings.length ? "warnings_count" : "no_warnings"), values);
+    list.replaceChildren(
+      ...answer.warnings.map((w) =>
+        el("li", { className: "warning", dataset: { rule: w.rule, area: w.area } },
+          el("strong", {}, R.bilingual(w.titles)),
+          " — ",
+          R.bilingual(w.messages),
+          el("div", { className: "evidence" }, evidenceText(w.evidence)),
+        ),
+      ),
+    );
   }
 
   /* ---- wiring ------------------------------------------------------------------------------------------------ */
@@ -269,6 +355,8 @@ document.addEventListener("DOMContentLoaded", function () {
         renderDistricts(overview);
       }),
       renderProjection(year),
+      showPlan(year),
+      showWarnings(year),
     ];
     const results = await Promise.allSettled(jobs);
     const failed = results.find((r) => r.status === "rejected");
@@ -303,6 +391,7 @@ document.addEventListener("DOMContentLoaded", function () {
       showYear(years);
     });
     compareSelect.addEventListener("change", () => showYear(years));
+    planSelect.addEventListener("change", () => showPlan(Number(yearSelect.value)).catch(fail));
     const first = showYear(years);
     renderTrend().catch(fail);
     await first;
