@@ -4,7 +4,6 @@ register built through ingest, checked against the numbers worked by hand in poi
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from points_city import CHEN, LI, NOT_IN_REGISTER, Expected, build_register
