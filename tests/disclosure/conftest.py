@@ -81,9 +81,16 @@ class ServiceEnv:
     service: object
     client: TestClient
     clock: FixedClock
+    user: str | None = None
+
+    def day(self, day: str) -> None:
+        """Move the clock to ``day`` and sign in again as the same user (sessions do not last days)."""
+        self.clock.set_day(day)
+        self.login(self.user)
 
     def login(self, username: str | None) -> None:
         """Sign in with a session cookie (None: sign out); later requests carry the cookie and the CSRF header."""
+        self.user = username
         self.client.cookies.clear()
         self.client.headers.pop("X-CSRF-Token", None)
         if username is None:
