@@ -95,6 +95,12 @@ def project_command(
     charts: Annotated[
         Path | None, typer.Option("--charts", help="图表目录 / folder for fan-chart.png and the pyramid")
     ] = None,
+    mortality: Annotated[
+        str,
+        typer.Option(
+            "--mortality", help="死亡模型 / brass (e0 held) or lee-carter (e0 gain from the register's years)"
+        ),
+    ] = "brass",
 ) -> None:
     """队列要素法人口预测：明确输入（A.yaml）或情景（总和生育率、预期寿命、迁移路径与高中低方案），可选随机预测。
 
@@ -109,8 +115,15 @@ def project_command(
                 "--from-register 不能与 --base、--assumptions、--scenario、--city、--stochastic 同用",
                 "--from-register cannot be combined with --base, --assumptions, --scenario, --city or --stochastic",
             )
-        _from_register(from_register, as_of, steps, out, intervals, charts, trajectories, seed, as_json)
+        if mortality not in ("brass", "lee-carter"):
+            raise UserError(
+                f"--mortality 应为 brass 或 lee-carter：{mortality}",
+                f"--mortality must be brass or lee-carter: {mortality}",
+            )
+        _from_register(from_register, as_of, steps, out, intervals, charts, trajectories, seed, as_json, mortality)
         return
+    if mortality != "brass":
+        raise UserError("--mortality 仅用于 --from-register", "--mortality needs --from-register")
     if as_of is not None or charts is not None:
         raise UserError("--as-of 和 --charts 仅用于 --from-register", "--as-of and --charts need --from-register")
     if base is None:
@@ -167,9 +180,8 @@ def _from_register(
     trajectories: int | None,
     seed: int | None,
     as_json: bool,
+    mortality: str = "brass",
 ) -> None:
-    from datetime import date
-
     from renkou.projection.from_register import project_from_register
     from renkou.register.store import Register
 
@@ -196,6 +208,7 @@ def _from_register(
             charts=charts,
             trajectories=trajectories or 200,
             seed=1 if seed is None else seed,
+            mortality=mortality,
         )
     finally:
         register.close()

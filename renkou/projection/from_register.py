@@ -180,15 +180,20 @@ def to_scenario(
     steps: int,
     variants: list[Variant] | None = None,
     stochastic: StochasticSettings | None = None,
+    *,
+    e0_gain: FloatArray | None = None,
 ) -> Scenario:
-    """A one-year-step scenario from the estimates, every level held constant over ``steps`` years (medium)."""
+    """A one-year-step scenario from the estimates, every level held constant over ``steps`` years (medium); with
+    ``e0_gain (2, steps)`` (e.g. the Lee-Carter forecast's, :mod:`renkou.projection.from_register_lee_carter`)
+    every district's e0 rises by it instead of staying constant."""
     standards = (BrassModel(estimates.standard_mx[0], "F"), BrassModel(estimates.standard_mx[1], "M"))
+    gain = np.zeros((2, steps)) if e0_gain is None else np.asarray(e0_gain, dtype=np.float64)
     plans = []
     for r, code in enumerate(estimates.codes):
         e0 = np.empty((2, steps))
         for s, model in enumerate(standards):
             low, high = model.e0_range(1.0)
-            e0[s] = np.clip(estimates.e0[r, s], low + 0.01, high - 0.01)
+            e0[s] = np.clip(estimates.e0[r, s] + gain[s], low + 0.01, high - 0.01)
         plans.append(
             RegionPlan(
                 code=code,
@@ -346,11 +351,14 @@ def project_from_register(
     trajectories: int = 200,
     seed: int = 1,
     kind: str = "resident",
+    mortality: str = "brass",
 ) -> RegisterProjection:
     """Estimate the inputs (:func:`estimate_from_register`), project every district under the low, medium and high
     variants and the city as their sum, write ``out`` (variant,region,year,sex,age,population); with ``intervals``
     also run the stochastic projection and write its quantiles; with ``charts`` (a folder) draw ``fan-chart.png``
-    and ``pyramid-<last year>.png`` there."""
+    and ``pyramid-<last year>.png`` there. ``mortality="lee-carter"`` moves every district's e0 by the city's
+    Lee-Carter forecast fitted on the register's years (:mod:`renkou.projection.from_register_lee_carter`) instead
+    of holding it constant."""
     from renkou.projection.districts import add_city
     from renkou.projection.output import quantile_label, write_intervals, write_population
     from renkou.projection.scenario import compile_scenario
@@ -358,7 +366,16 @@ def project_from_register(
 
     estimates = estimate_from_register(register, as_of, kind)
     city = register.city
-    scenario = to_scenario(estimates, steps, default_variants(), default_stochastic(trajectories, seed))
+    gain = None
+    if mortality == "lee-carter":
+        from renkou.projection.from_register_lee_carter import lee_carter_gain, mortality_series
+
+        forecast = lee_carter_gain(mortality_series(register, as_of, kind), steps)
+        gain = forecast.e0_gain
+        estimates.notes.extend(forecast.notes)
+    elif mortality != "brass":
+        raise ValueError(f"unknown mortality model {mortality!r}")
+    scenario = to_scenario(estimates, steps, default_variants(), default_stochastic(trajectories, seed), e0_gain=gain)
     inputs = compile_scenario(scenario)
     result, series = add_city(inputs.run(), inputs.series, city)
     files = {"projection": out}
