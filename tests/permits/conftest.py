@@ -58,3 +58,17 @@ def register(db_path: Path) -> Iterator[Register]:
 def desk(register: Register) -> PermitDesk:
     """The permit desk over the register with the national rules and the official calendar."""
     return PermitDesk(register, rules(), calendar())
+
+
+@pytest.fixture
+def permits_env(template: Path, tmp_path: Path) -> Iterator[object]:
+    """A service (clock at 1 June 2021) over a copy of the template register, and a client of its app."""
+    from fastapi.testclient import TestClient
+    from permits_service import Env, copy_register, open_service
+
+    from renkou.api.app import create_app
+
+    service = open_service(copy_register(template, tmp_path))
+    with TestClient(create_app(service), client=("203.0.113.6", 40000), follow_redirects=False) as client:
+        yield Env(service, client)
+    service.close()

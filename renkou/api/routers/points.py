@@ -127,6 +127,7 @@ class ScoreRequest(StrictModel):
 def _score(service: Service, principal: Principal, request: Request, body: ScoreRequest) -> dict[str, Any]:
     from renkou.ids import InvalidCitizenID, mask, parse_id
     from renkou.points.applicants import RecordApplicants
+    from renkou.points.evidence import REGISTER
     from renkou.points.explain import explain
     from renkou.points.loader import load_rules
     from renkou.points.register_evidence import RegisterEvidence
@@ -152,12 +153,21 @@ def _score(service: Service, principal: Principal, request: Request, body: Score
     if body.name:
         record["name"] = body.name
     on = body.on or service.today()
+    placeholders = _placeholders(rule_set.rules, record) if body.use_register else []
     provider: Any = RecordApplicants([record], origin="表单 / form")
     subject = None
     with service.database() as engine:
         if body.use_register:
             provider = RegisterEvidence(service.register, on, provider)
         table = provider.evidence(rule_set.rules)
+        unfilled = [name for name in placeholders if int(table.sources[name][0]) != REGISTER]
+        if unfilled:
+            spec = rule_set.rules.inputs[unfilled[0]]
+            raise bad_request(
+                "register_missing",
+                f"登记库中没有该申请人的“{spec.zh}”，请在表单中填写",
+                f"the register has no '{spec.en}' for this applicant: fill it in on the form",
+            )
         if number and body.use_register:
             from renkou.api.persons import subject_key
 
@@ -183,6 +193,20 @@ def _score(service: Service, principal: Principal, request: Request, body: Score
         "warnings": [{"zh": zh, "en": en} for zh, en in table.warnings],
         **explanation.as_dict(),
     }
+
+
+def _placeholders(rules: Any, record: dict[str, object]) -> list[str]:
+    """Inputs left empty on the form that the register is to give: a stand-in value makes the form's record
+    complete, and the caller checks that the register did replace it."""
+    from renkou.points.register_evidence import measure_of
+
+    chosen = []
+    for name, spec in rules.inputs.items():
+        if name in record or spec.default is not None or measure_of(name, rules) is None:
+            continue
+        record[name] = {"flag": "false", "level": next(iter(spec.levels or {"": None}))}.get(spec.type, spec.min or 0)
+        chosen.append(name)
+    return chosen
 
 
 @router.post("/score", summary="为一名申请人打分 / score one applicant")
