@@ -3,7 +3,8 @@ against the register's database (``--db``; the same tables the service uses, so 
 the service's pages).
 
 Each command prints what it did; the last line of stdout is the request number (``new``) or the answer due date /
-state (the others), so scripts can read it. Dates are YYYY-MM-DD; ``--as-of`` defaults to today.
+state (the others, as of the event's day), so scripts can read it. Dates are YYYY-MM-DD; ``--on`` and ``--as-of``
+default to today.
 """
 
 from __future__ import annotations
@@ -192,7 +193,7 @@ def log(
                 f"event {event!r} is not valid; use {'|'.join(EVENTS)}",
                 code="event",
             )
-        _print_view(desk.view(request_no, max(day, date.today())), as_json=False)
+        _print_view(desk.view(request_no, day), as_json=False)
 
 
 def show(
@@ -295,7 +296,7 @@ def reply(
         desk.reply(actor, request_no, day, response, note=note)
         if letter:
             write_documents(desk.reply_document(actor, request_no, office=office), letter)
-        _print_view(desk.view(request_no, max(day, date.today())), as_json=False)
+        _print_view(desk.view(request_no, day), as_json=False)
 
 
 def write_documents(document: Any, paths: list[Path]) -> None:
@@ -350,7 +351,7 @@ def extend(
     day = _day(on, "--on")
     with open_desk(db, holidays) as desk:
         desk.extend(_actor(), request_no, day, days=days, approved_by=approved_by)
-        _print_view(desk.view(request_no, max(day, date.today())), as_json=False)
+        _print_view(desk.view(request_no, day), as_json=False)
 
 
 def correct(
@@ -365,7 +366,7 @@ def correct(
     day = _day(on, "--on")
     with open_desk(db, holidays) as desk:
         desk.correct(_actor(), request_no, day, days=days, items=items)
-        _print_view(desk.view(request_no, max(day, date.today())), as_json=False)
+        _print_view(desk.view(request_no, day), as_json=False)
 
 
 def fee(
@@ -404,7 +405,7 @@ def fee(
         typer.echo(text)
         if letter:
             write_documents(desk.fee_document(actor, request_no, office=office), letter)
-        _print_view(desk.view(request_no, max(day, date.today())), as_json=False)
+        _print_view(desk.view(request_no, day), as_json=False)
 
 
 def register(parent: typer.Typer) -> None:
