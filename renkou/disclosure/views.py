@@ -16,13 +16,20 @@ from renkou.disclosure.calendar import WorkingCalendar
 from renkou.disclosure.deadlines import DeadlineReport, compute_deadlines
 from renkou.disclosure.events import Answered
 from renkou.disclosure.fees import FeeSchedule
-from renkou.disclosure.receipt import RECEIPT_RULES
+from renkou.disclosure.receipt import RECEIPT_RULES, Channel
 from renkou.disclosure.responses import RESPONSE_KINDS
 from renkou.disclosure.store import FORMS, MEDIA, StoredRequest
 from renkou.disclosure.text import Text
 from renkou.disclosure.workflow import allowed_events, replay
 
 NEAR_DUE_WORKING_DAYS = 5
+CHANNEL_NAMES: dict[Channel, Text] = {
+    Channel.IN_PERSON: Text("当面", "in person"),
+    Channel.MAIL: Text("邮寄", "mail"),
+    Channel.ORDINARY_MAIL: Text("平常信函", "ordinary mail"),
+    Channel.ONLINE: Text("网上", "online"),
+    Channel.FAX: Text("传真", "fax"),
+}
 AWAITING_RECEIPT = "awaiting_receipt"
 AWAITING_RECEIPT_NAME = Text("待双方确认收到", "awaiting confirmation of receipt")
 
@@ -83,6 +90,7 @@ class RequestView:
             "request_no": request.request_no,
             "filed_on": day(request.filed_on),
             "channel": request.channel.value,
+            "channel_name": pick(CHANNEL_NAMES[request.channel]),
             "receipt_rule": pick(RECEIPT_RULES[request.channel]),
             "applicant_kind": request.applicant_kind.value,
             "applicant_kind_name": pick(APPLICANT_KINDS[request.applicant_kind]),

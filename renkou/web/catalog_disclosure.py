@@ -170,4 +170,17 @@ MESSAGES.update(
     }
 )
 MESSAGES.update({f"js.disc.state.{k.value}": (v.zh, v.en) for k, v in STATE_NAMES.items()})
+EVENT_NAMES = {
+    "received": ("收到申请", "received"),
+    "correction_requested": ("告知补正", "correction notice"),
+    "correction_received": ("收到补正", "correction received"),
+    "extension_approved": ("延长答复期限", "extension approved"),
+    "consultation_started": ("征求意见", "consultation started"),
+    "consultation_ended": ("收到意见", "consultation ended"),
+    "fee_notice_sent": ("发出收费通知", "fee notice sent"),
+    "fee_paid": ("缴费", "fee paid"),
+    "answered": ("答复", "answered"),
+    "withdrawn": ("撤回", "withdrawn"),
+}
+MESSAGES.update({f"js.disc.ev.{k}": v for k, v in EVENT_NAMES.items()})
 MESSAGES["js.disc.state.awaiting_receipt"] = ("待双方确认收到", "awaiting confirmation of receipt")

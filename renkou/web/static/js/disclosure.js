@@ -108,7 +108,7 @@
       body.append(el("tr", { className: flag, dataset: { no: r.request_no, state: r.state } },
         el("td", {}, el("a", { href: "/disclosure?no=" + r.request_no + (R.lang === "en" ? "&lang=en" : "") }, r.request_no)),
         el("td", {}, r.name_masked + " · " + r.applicant_kind_name),
-        el("td", {}, r.channel),
+        el("td", {}, r.channel_name),
         el("td", {}, r.received_on || T("disc.not_yet")),
         state,
         el("td", {}, (r.answer_due || r.next_due || "—") + (r.provisional ? " *" : "")),
@@ -197,7 +197,22 @@
       }
       const timeline = document.getElementById("timeline");
       timeline.replaceChildren(...r.events.map((e) =>
-        el("li", { dataset: { kind: e.kind } }, e.on + " · " + (T("event." + e.kind) !== "event." + e.kind ? T("event." + e.kind) : e.kind) + (e.recorded_by ? " (" + e.recorded_by + ")" : ""))));
+        el("li", { dataset: { kind: e.kind } }, e.on + " · " + T("disc.ev." + e.kind) + (e.recorded_by ? " (" + e.recorded_by + ")" : ""))));
+      /* Offer only what the regulation allows next; letters once they exist. */
+      const allowed = new Set(r.allowed);
+      if (r.state === "awaiting_receipt") allowed.add("confirm");
+      const select = document.getElementById("e-kind");
+      for (const option of select.options) option.disabled = !allowed.has(option.value);
+      if (select.selectedOptions.length && select.selectedOptions[0].disabled) {
+        const first = Array.from(select.options).find((o) => !o.disabled);
+        if (first) select.value = first.value;
+      }
+      document.getElementById("reply-submit").disabled = !allowed.has("answered");
+      document.getElementById("fee-submit").disabled = !allowed.has("fee_notice_sent");
+      const answered = r.state === "answered";
+      const charged = r.events.some((e) => e.kind === "fee_notice_sent");
+      for (const id of ["letter-reply-docx", "letter-reply-pdf"]) document.getElementById(id).parentElement.hidden = !answered;
+      for (const id of ["letter-fee-docx", "letter-fee-pdf"]) document.getElementById(id).parentElement.hidden = !charged;
       document.getElementById("trail").replaceChildren(...r.trail.map((s) => el("li", {}, s.text)));
       for (const w of r.warnings) R.showMessage(message, w, "error");
     }
