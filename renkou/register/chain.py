@@ -1,25 +1,29 @@
 """The hash chain over batches.
 
-``batch_hash = sha256(previous batch_hash || batch header || the batch's event hashes in event order || the batch's
-encrypted identities in event order)``. Event hashes are computed set-wise in SQL
-(:func:`renkou.register.transform.hash_expression`) and stored as two 128-bit halves; here each event contributes its
-32 bytes (high half then low half, each as 16 little-endian bytes). The chain is streamed, so a batch of millions of
-events never sits in memory as one string. Covering the identity ciphertexts makes any change to a stored ID number
-or name break the chain too.
+``batch_hash = sha256(previous batch_hash || batch header || each event's id and hash, in event order || the batch's
+encrypted identities in event order)``. Event hashes (SHA-256 of the canonical event) are computed set-wise in SQL
+(:func:`renkou.register.transform.event_hash_expression`) and stored as two 128-bit halves; here each event
+contributes 40 bytes: its id as 8 little-endian bytes, then the high and the low half of its hash, each as 16
+little-endian bytes. Covering the ids makes renumbering, reordering, insertion and deletion break the chain; the
+header covers the batch id and recording time. The chain is streamed, so a batch of millions of events never sits in
+memory as one string. Covering the identity ciphertexts makes any change to a stored ID number or name break the
+chain too.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
 from renkou.engine import Engine
-from renkou.register.transform import content_key_expression, first_half, hash_expression, second_half
+from renkou.register.transform import event_hash_expression, first_half, second_half
 
 GENESIS = "0" * 64
+EVENT_RECORD_BYTES = 40
 
 
 def batch_header(batch_id: int, file_sha256: str, recorded_at: str, n_events: int) -> str:
@@ -27,39 +31,66 @@ def batch_header(batch_id: int, file_sha256: str, recorded_at: str, n_events: in
     return f"{batch_id}\x1f{file_sha256}\x1f{recorded_at}\x1f{n_events}"
 
 
-def _uint128_bytes(column: pa.Array) -> np.ndarray:
+def uint128_words(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """The 16 little-endian bytes of each value of a 128-bit column (Arrow carries UHUGEINT as decimal128)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
     if column.null_count:
-        raise ValueError("event hash missing")
+        raise ValueError("128-bit value missing")
     buffer = column.buffers()[1]
     assert buffer is not None
     words = np.frombuffer(buffer, dtype=np.uint8)[column.offset * 16 : (column.offset + len(column)) * 16]
     return words.reshape(-1, 16)
 
 
-def _feed_binary(digest: hashlib._Hash, column: pa.Array) -> None:
+def event_records(event_ids: np.ndarray, hash_hi: np.ndarray, hash_lo: np.ndarray) -> memoryview:
+    """The chain's bytes for a run of events: id (8 bytes LE), hash high half, hash low half (16 bytes LE each)."""
+    records = np.empty((len(event_ids), EVENT_RECORD_BYTES), dtype=np.uint8)
+    records[:, :8] = np.ascontiguousarray(event_ids, dtype="<i8").view(np.uint8).reshape(-1, 8)
+    records[:, 8:24] = hash_hi
+    records[:, 24:40] = hash_lo
+    return records.reshape(-1).data
+
+
+def _binary_bytes(column: pa.Array) -> memoryview:
     array = column.cast(pa.large_binary())
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset : array.offset + len(array) + 1]
     data = array.buffers()[2]
-    if data is not None and len(array):
-        digest.update(np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])].data)
+    if data is None or not len(array):
+        return memoryview(b"")
+    return np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])].data
 
 
-def chain_hash(engine: Engine, prev_hash: str, header: str, batch_id: int) -> str:
-    """Compute the batch hash from the previous one, the event hashes and the identities (in event_id order)."""
+def batch_hash(prev_hash: str, header: str, records: Iterable[memoryview], ciphertexts: Iterable[pa.Array]) -> str:
+    """The batch hash from the previous one, the header, the event records and the identity ciphertexts."""
     digest = hashlib.sha256()
     digest.update(prev_hash.encode("ascii"))
     digest.update(header.encode("utf-8"))
-    for record_batch in engine.batches(
-        f"SELECT hash_hi, hash_lo FROM events WHERE batch_id = {int(batch_id)} ORDER BY event_id", 1_000_000
-    ):
-        pairs = np.hstack([_uint128_bytes(record_batch.column(0)), _uint128_bytes(record_batch.column(1))])
-        digest.update(np.ascontiguousarray(pairs).data)
-    for record_batch in engine.batches(
-        f"SELECT ciphertext FROM identity WHERE batch_id = {int(batch_id)} ORDER BY event_id", 1_000_000
-    ):
-        _feed_binary(digest, record_batch.column(0))
+    for chunk in records:
+        digest.update(chunk)
+    for column in ciphertexts:
+        digest.update(_binary_bytes(column))
     return digest.hexdigest()
+
+
+def chain_hash(engine: Engine, prev_hash: str, header: str, batch_id: int) -> str:
+    """Recompute a stored batch's hash from its events and identities (in event_id order)."""
+    batch = int(batch_id)
+
+    def records() -> Iterable[memoryview]:
+        for part in engine.batches(
+            f"SELECT event_id, hash_hi, hash_lo FROM events WHERE batch_id = {batch} ORDER BY event_id", 1_000_000
+        ):
+            ids = part.column(0).to_numpy(zero_copy_only=False)
+            yield event_records(ids, uint128_words(part.column(1)), uint128_words(part.column(2)))
+
+    def ciphertexts() -> Iterable[pa.Array]:
+        for part in engine.batches(
+            f"SELECT ciphertext FROM identity WHERE batch_id = {batch} ORDER BY event_id", 1_000_000
+        ):
+            yield part.column(0)
+
+    return batch_hash(prev_hash, header, records(), ciphertexts())
 
 
 @dataclass
@@ -76,12 +107,10 @@ class VerifyResult:
 
 def verify(engine: Engine) -> VerifyResult:
     """Recompute every event hash and the batch chain; report the first break."""
-    recomputed = hash_expression().replace("content_key", "content_now")
+    recomputed = event_hash_expression("e.source")
     broken = engine.rows(
-        f"SELECT event_id, batch_id FROM (SELECT *, {recomputed} AS hash_now FROM (SELECT e.event_id, e.batch_id, "
-        f"e.hash_hi, e.hash_lo, {content_key_expression('e.source')} AS content_now, e.content_key, e.recorded_at "
-        f"FROM events e)) x "
-        f"WHERE content_key IS DISTINCT FROM content_now OR hash_hi IS DISTINCT FROM {first_half('hash_now')} "
+        f"SELECT event_id, batch_id FROM (SELECT e.event_id, e.batch_id, e.hash_hi, e.hash_lo, {recomputed} AS hash_now "
+        f"FROM events e) x WHERE hash_hi IS DISTINCT FROM {first_half('hash_now')} "
         f"OR hash_lo IS DISTINCT FROM {second_half('hash_now')} ORDER BY event_id LIMIT 1"
     )
     n_events = int(engine.scalar("SELECT count(*) FROM events") or 0)

@@ -17,15 +17,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from renkou.engine import Engine
 from renkou.ids import mask
 from renkou.register import chain, findings, identity, reader, state, validate
-from renkou.register.feeds import COLUMNS
+from renkou.register.feeds import COLUMNS, Feed
 from renkou.register.keys import RegisterKeys
-from renkou.register.schema import ATTRIBUTE_NAMES
-from renkou.register.transform import content_key_expression, events_select, first_half, hash_expression, second_half
+from renkou.register.schema import ATTRIBUTES
+from renkou.register.transform import absent_attributes, event_hash_expression, events_select, first_half, second_half
 
 Progress = Callable[[str], None]
 
@@ -114,47 +115,23 @@ def ingest_file(
         )
     note("validate")
     feed = staged.feed
-    engine.execute(
-        "CREATE OR REPLACE TEMP TABLE rk_checked AS " + validate.checked_sql(feed, "rk_stage", today.isoformat())
-    )
-    if "corrects_record_no" in feed.columns:
-        engine.execute(
-            "CREATE OR REPLACE TEMP TABLE rk_checked AS SELECT c.* REPLACE ("
-            "CASE WHEN c.reason IS NULL AND c.corrects_record_no IS NOT NULL AND t.event_id IS NULL "
-            "THEN 'correction_target_unknown' ELSE c.reason END AS reason, "
-            "CASE WHEN c.reason IS NULL AND c.corrects_record_no IS NOT NULL AND t.event_id IS NULL "
-            "THEN 'corrects_record_no' ELSE c.reason_column END AS reason_column), t.event_id AS supersedes "
-            "FROM rk_checked c LEFT JOIN (SELECT record_no, max(event_id) AS event_id FROM events "
-            f"WHERE source = {_literal(feed.name)} GROUP BY record_no) t ON t.record_no = c.corrects_record_no"
-        )
-    else:
-        engine.execute(
-            "CREATE OR REPLACE TEMP TABLE rk_checked AS SELECT *, CAST(NULL AS BIGINT) AS supersedes FROM rk_checked"
-        )
-
     secret = _literal(keys.pseudonym_prefix_hex())
-    content_key = content_key_expression(_literal(feed.name))
+    # Validation, the events' columns and their hashes in one statement over the staged rows: every intermediate
+    # table of a wide row set costs as much as the work itself. Rejected rows keep their reason and skip the hash.
+    absent = absent_attributes(feed)
     engine.execute(
-        f"CREATE OR REPLACE TEMP TABLE rk_new AS SELECT *, {content_key} AS content_key FROM ("
-        + events_select(feed, "(SELECT * FROM rk_checked WHERE reason IS NULL)", secret, city_prefix)
-        + ")"
+        f"CREATE OR REPLACE TEMP TABLE rk_rows AS SELECT * EXCLUDE (h{''.join(', ' + name for name in absent)}), "
+        f"{first_half('h')} AS hash_hi, {second_half('h')} AS hash_lo FROM ("
+        f"SELECT *, CASE WHEN reason IS NULL THEN {event_hash_expression(_literal(feed.name))} END AS h FROM ("
+        + events_select(
+            feed, f"({_checked_with_supersedes(feed, today)})", secret, city_prefix, ("reason", "reason_column")
+        )
+        + "))"
     )
     register_empty = engine.scalar("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)") == 0
-    # Duplicates: a row whose content repeats an earlier row of the file, or an event already in the register.
-    engine.execute(
-        "CREATE OR REPLACE TEMP TABLE rk_repeats AS SELECT content_key, min(line) AS first_line FROM rk_new "
-        "GROUP BY content_key HAVING count(*) > 1"
-    )
-    known_filter = "" if register_empty else "AND n.content_key NOT IN (SELECT content_key FROM events)"
-    unique_rows = (
-        "SELECT n.* FROM rk_new n LEFT JOIN rk_repeats r ON r.content_key = n.content_key "
-        f"WHERE (r.first_line IS NULL OR r.first_line = n.line) {known_filter}"
-    )
-    # Without a register to compare against, a view suffices; otherwise the rows are fixed now, before this batch's
-    # own events enter the register and would make its rows look like known duplicates.
-    engine.execute(f"CREATE OR REPLACE TEMP {'VIEW' if register_empty else 'TABLE'} rk_unique AS {unique_rows}")
-    n_new = int(engine.scalar("SELECT count(*) FROM rk_new"))
-    n_unique = int(engine.scalar("SELECT count(*) FROM rk_unique"))
+    accepted = _accepted_filter(engine, register_empty)
+    n_new = int(engine.scalar("SELECT count(*) FROM rk_rows WHERE reason IS NULL"))
+    n_unique = int(engine.scalar(f"SELECT count(*) FROM rk_rows WHERE {accepted}")) if "rk_drop" in accepted else n_new
 
     note("write")
     recorded_at = datetime.now(UTC).replace(tzinfo=None)
@@ -162,31 +139,27 @@ def ingest_file(
         batch_id = int(engine.scalar("SELECT coalesce(max(batch_id), 0) + 1 FROM batches"))
         # Event ids follow the file's line numbers (a gap where a line was quarantined or repeated): numbering
         # needs no sort, and the ids still increase in file order and across batches.
-        first_line, last_line = engine.rows("SELECT min(line), max(line) FROM rk_unique")[0]
+        first_line, last_line = engine.rows(f"SELECT min(line), max(line) FROM rk_rows WHERE {accepted}")[0]
         # The first accepted line gets the id after the register's last; JSON lines and Parquet count lines from 1,
         # CSV and XLSX from 2 (the header), so the offset is taken from the first line actually present.
         id_base = int(engine.scalar("SELECT coalesce(max(event_id), 0) FROM events")) + 1 - int(first_line or 0)
-        attributes = ", ".join(ATTRIBUTE_NAMES)
+        attributes = ", ".join(f"CAST(NULL AS {kind})" if name in absent else name for name, kind in ATTRIBUTES)
         stamp = f"TIMESTAMP '{recorded_at.isoformat(sep=' ')}'"
         engine.execute(
-            f"INSERT INTO events SELECT event_id, batch_id, event_type, subject_id, occurred_on, recorded_at, source, "
-            f"record_no, {attributes}, content_key, {first_half('h')}, {second_half('h')} FROM ("
-            f"SELECT *, {hash_expression()} AS h FROM ("
-            f"SELECT {id_base} + line AS event_id, {batch_id} AS batch_id, "
-            f"event_type, subject_id, occurred_on, {stamp} AS recorded_at, {_literal(feed.name)} AS source, "
-            f"record_no, {attributes}, content_key FROM rk_unique))"
+            f"INSERT INTO events SELECT {id_base} + line, {batch_id}, event_type, subject_id, occurred_on, {stamp}, "
+            f"{_literal(feed.name)}, record_no, {attributes}, hash_hi, hash_lo FROM rk_rows WHERE {accepted}"
         )
         _fault_point("after_events")
         note("identity")
         nonce = identity.new_nonce()
-        _store_identities(engine, keys, batch_id, id_base, nonce)
+        records, ciphertexts = _store_identities(engine, keys, batch_id, id_base, nonce, accepted)
         reasons = _quarantine(engine, keys, staged, batch_id, nonce)
         n_quarantined = sum(reasons.values())
         note("chain")
         recorded_text = engine.scalar(f"SELECT strftime({stamp}, '%Y-%m-%dT%H:%M:%S.%f')")
         prev_hash = engine.scalar("SELECT batch_hash FROM batches ORDER BY batch_id DESC LIMIT 1") or chain.GENESIS
         header = chain.batch_header(batch_id, checksum.value, recorded_text, n_unique)
-        batch_hash = chain.chain_hash(engine, prev_hash, header, batch_id)
+        batch_hash = chain.batch_hash(prev_hash, header, records, ciphertexts)
         note("index")
         state.rebuild_spells(engine, batch_id, register_was_empty=register_empty)
         note("checks")
@@ -226,10 +199,42 @@ def ingest_file(
                 json.dumps(summary.to_json(), ensure_ascii=False),
             ],
         )
-    engine.execute(f"DROP {'VIEW' if register_empty else 'TABLE'} IF EXISTS rk_unique")
-    for table in ("rk_stage", "rk_checked", "rk_new", "rk_repeats"):
+    for table in ("rk_stage", "rk_rows", "rk_drop"):
         engine.execute(f"DROP TABLE IF EXISTS {table}")
     return summary
+
+
+def _checked_with_supersedes(feed: Feed, today: date) -> str:
+    """The validated rows with ``supersedes``: the event a correction replaces (unknown targets are rejected)."""
+    checked = validate.checked_sql(feed, "rk_stage", today.isoformat())
+    if "corrects_record_no" not in feed.columns:
+        return f"SELECT *, CAST(NULL AS BIGINT) AS supersedes FROM ({checked})"
+    unknown = "c.reason IS NULL AND c.corrects_record_no IS NOT NULL AND t.event_id IS NULL"
+    return (
+        f"SELECT c.* REPLACE (CASE WHEN {unknown} THEN 'correction_target_unknown' ELSE c.reason END AS reason, "
+        f"CASE WHEN {unknown} THEN 'corrects_record_no' ELSE c.reason_column END AS reason_column), "
+        f"t.event_id AS supersedes FROM ({checked}) c LEFT JOIN (SELECT record_no, max(event_id) AS event_id "
+        f"FROM events WHERE source = {_literal(feed.name)} GROUP BY record_no) t ON t.record_no = c.corrects_record_no"
+    )
+
+
+def _accepted_filter(engine: Engine, register_empty: bool) -> str:
+    """The condition on ``rk_rows`` of the rows that become events: valid, and not a repeat of an earlier row of
+    the file or of an event already in the register (same hash = same canonical event)."""
+    repeats = (
+        "SELECT r.line FROM rk_rows r JOIN (SELECT hash_hi, min(line) AS first_line FROM rk_rows "
+        "WHERE reason IS NULL GROUP BY hash_hi HAVING count(*) > 1) p "
+        "ON p.hash_hi = r.hash_hi AND r.line <> p.first_line WHERE r.reason IS NULL"
+    )
+    # The hash set is built on this file's rows and the register is only scanned, not the other way round.
+    known = (
+        "SELECT line FROM rk_rows WHERE reason IS NULL AND hash_hi IN "
+        "(SELECT hash_hi FROM events WHERE hash_hi IN (SELECT hash_hi FROM rk_rows WHERE reason IS NULL))"
+    )
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE rk_drop AS {repeats}" + ("" if register_empty else f" UNION {known}"))
+    if engine.scalar("SELECT count(*) FROM rk_drop") == 0:
+        return "reason IS NULL"
+    return "reason IS NULL AND line NOT IN (SELECT line FROM rk_drop)"
 
 
 def _fault_point(name: str) -> None:
@@ -238,27 +243,44 @@ def _fault_point(name: str) -> None:
         os._exit(137)
 
 
-def _store_identities(engine: Engine, keys: RegisterKeys, batch_id: int, id_base: int, nonce: bytes) -> None:
-    plain = engine.arrow(
-        f"SELECT {id_base} + line AS event_id, id_number || chr(31) || coalesce(name, '') AS plain "
-        "FROM rk_unique ORDER BY line"
+def _store_identities(
+    engine: Engine, keys: RegisterKeys, batch_id: int, id_base: int, nonce: bytes, accepted: str
+) -> tuple[list[memoryview], list[pa.Array]]:
+    """Encrypt and store the batch's ID numbers and names; return the chain's event records and the ciphertexts.
+
+    One scan of the accepted rows gives both, in event order, so the chain needs no second pass over the events.
+    """
+    rows = engine.arrow(
+        f"SELECT {id_base} + line AS event_id, subject_id, hash_hi, hash_lo, "
+        f"id_number || chr(31) || coalesce(name, '') AS plain FROM rk_rows WHERE {accepted}"
     )
-    if plain.num_rows == 0:
-        return
-    ciphertexts, offsets = identity.encrypt_stream(plain.column("plain").combine_chunks(), keys.identity, nonce)
-    rows = pa.table(
+    if rows.num_rows == 0:
+        return [], []
+    event_ids = rows.column("event_id").to_numpy()
+    if len(event_ids) > 1 and not bool(np.all(np.diff(event_ids) > 0)):
+        rows = rows.take(np.argsort(event_ids, kind="stable"))
+        event_ids = rows.column("event_id").to_numpy()
+    records = chain.event_records(
+        event_ids, chain.uint128_words(rows.column("hash_hi")), chain.uint128_words(rows.column("hash_lo"))
+    )
+    ciphertexts, offsets = identity.encrypt_stream(rows.column("plain").combine_chunks(), keys.identity, nonce)
+    # The subject key travels as two 64-bit words: Arrow has no unsigned 128-bit type DuckDB reads back as one.
+    words = chain.uint128_words(rows.column("subject_id")).view("<u8")
+    table = pa.table(
         {
-            "event_id": plain.column("event_id"),
-            "batch_id": pa.array([batch_id] * plain.num_rows, pa.int64()),
+            "event_id": pa.array(event_ids, pa.int64()),
+            "subject_lo": pa.array(words[:, 0]),
+            "subject_hi": pa.array(words[:, 1]),
             "stream_offset": offsets,
             "ciphertext": ciphertexts,
         }
     )
-    engine.register_arrow("rk_identity_rows", rows)
+    engine.register_arrow("rk_identity_rows", table)
     engine.execute(
-        "INSERT INTO identity SELECT r.event_id, e.subject_id, r.batch_id, r.stream_offset, r.ciphertext "
-        f"FROM rk_identity_rows r JOIN events e ON e.event_id = r.event_id AND e.batch_id = {int(batch_id)}"
+        "INSERT INTO identity SELECT event_id, (CAST(subject_hi AS UHUGEINT) << 64) | CAST(subject_lo AS UHUGEINT), "
+        f"{int(batch_id)}, stream_offset, ciphertext FROM rk_identity_rows"
     )
+    return [records], [ciphertexts]
 
 
 def _quarantine_nonce(nonce: bytes) -> bytes:
@@ -275,7 +297,7 @@ def _quarantine(
     value_cases = " ".join(f"WHEN c.reason_column = '{name}' THEN CAST(s.{name} AS VARCHAR)" for name in raw_columns)
     bad = engine.arrow(
         f"SELECT c.line, c.reason_column, c.reason, CASE {value_cases} ELSE NULL END AS value, {raw_json} AS raw "
-        f"FROM rk_checked c JOIN rk_stage s USING (line) WHERE c.reason IS NOT NULL ORDER BY c.line"
+        f"FROM rk_rows c JOIN rk_stage s USING (line) WHERE c.reason IS NOT NULL ORDER BY c.line"
     )
     lines = bad.column("line").to_pylist()
     columns = bad.column("reason_column").to_pylist()

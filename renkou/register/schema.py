@@ -9,7 +9,7 @@ rebuilt for the persons a batch touches inside the batch's transaction and check
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 # Attributes carried by events (null when an event does not set them), in canonical order. The fold takes, for
 # each, the last non-null value in (occurred_on, event_id) order.
@@ -56,11 +56,9 @@ EVENT_HEAD: tuple[tuple[str, str], ...] = (
     ("record_no", "VARCHAR"),
 )
 # Keys are 128-bit integers (the first half of a SHA-256): compact to store, fast to join and group. The event
-# hash keeps all 256 bits, as two halves. Render them with hex(), never CAST(... AS VARCHAR): DuckDB's decimal
+# hash keeps all 256 bits, as two halves; its first half doubles as the content key that finds repeated deliveries. Render them with hex(), never CAST(... AS VARCHAR): DuckDB's decimal
 # rendering of UHUGEINT is thousands of times slower.
-EVENT_COLUMNS = (
-    EVENT_HEAD + ATTRIBUTES + (("content_key", "UHUGEINT"), ("hash_hi", "UHUGEINT"), ("hash_lo", "UHUGEINT"))
-)
+EVENT_COLUMNS = EVENT_HEAD + ATTRIBUTES + (("hash_hi", "UHUGEINT"), ("hash_lo", "UHUGEINT"))
 
 
 def _columns(columns: tuple[tuple[str, str], ...]) -> str:

@@ -44,9 +44,10 @@ def rebuild_spells(engine: Engine, batch_id: int, *, register_was_empty: bool) -
     if register_was_empty:
         touched = repeated_here
     else:
+        # The hash set is built on this batch's persons and the earlier events are only scanned.
         touched = (
-            f"{repeated_here} UNION SELECT DISTINCT b.subject_id FROM events b SEMI JOIN events p "
-            f"ON p.subject_id = b.subject_id AND p.batch_id < {batch} WHERE b.batch_id = {batch}"
+            f"{repeated_here} UNION SELECT DISTINCT subject_id FROM events WHERE batch_id < {batch} "
+            f"AND subject_id IN (SELECT subject_id FROM events WHERE batch_id = {batch})"
         )
     engine.execute(f"CREATE OR REPLACE TEMP TABLE rk_touched AS {touched}")
     if not engine.scalar("SELECT count(*) FROM rk_touched"):

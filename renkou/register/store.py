@@ -32,6 +32,7 @@ class Register:
         if read_only and database != ":memory:" and not Path(database).exists():
             raise UserError(f"数据库不存在：{database}", f"database not found: {database}")
         engine = DuckDBEngine(database, read_only=read_only)
+        _check_schema_version(engine, database)
         if not read_only:
             for statement in DDL.split(";"):
                 if statement.strip():
@@ -124,6 +125,23 @@ class Register:
     def close(self) -> None:
         """Close the database."""
         self.engine.close()
+
+
+def _check_schema_version(engine: Engine, database: str) -> None:
+    """Refuse, in one line, a register written by an incompatible version of renkou (its hashes would not match)."""
+    has_meta = engine.scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'"
+    )
+    if not has_meta:
+        return
+    found = engine.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
+    if found is not None and str(found) != SCHEMA_VERSION:
+        engine.close()
+        raise UserError(
+            f"登记库 {database} 的格式版本为 {found}，本程序需要版本 {SCHEMA_VERSION}；请用原始部门文件重新载入",
+            f"register {database} has format version {found}; this renkou needs version {SCHEMA_VERSION}: "
+            "re-load it from the department files",
+        )
 
 
 def _initialise_meta(engine: Engine, city: str | None) -> None:

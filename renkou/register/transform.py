@@ -29,12 +29,17 @@ def second_half(hex_sql: str) -> str:
 
 
 def keyed(secret_sql: str, value_sql: str) -> str:
-    """SQL for the subject key of an ID number: the first 128 bits of SHA-256(register secret || number)."""
-    return f"CASE WHEN {value_sql} IS NULL THEN NULL ELSE {first_half(f'sha256({secret_sql} || {value_sql})')} END"
+    """SQL for the subject key of an ID number: the first 128 bits of SHA-256(register secret || number).
+
+    ``secret_sql`` is the secret as a hex text literal; it enters the hash as its 32 raw bytes, so that secret and
+    an 18-character number fit SHA-256's single 64-byte block (half the work of hashing the hex text).
+    """
+    digest = f"sha256(unhex({secret_sql}) || encode({value_sql}))"
+    return f"CASE WHEN {value_sql} IS NULL THEN NULL ELSE {first_half(digest)} END"
 
 
-def events_select(feed: Feed, checked: str, secret_sql: str, city_prefix: str) -> str:
-    """SQL turning the good rows of ``checked`` into event columns (without ids and hashes)."""
+def _attribute_expressions(feed: Feed, secret_sql: str, city_prefix: str) -> dict[str, str]:
+    """SQL of each attribute (schema order) over the validated rows of ``feed``."""
 
     def col(name: str) -> str:
         return name if name in feed.columns else "CAST(NULL AS VARCHAR)"
@@ -102,15 +107,38 @@ def events_select(feed: Feed, checked: str, secret_sql: str, city_prefix: str) -
         "supersedes": "supersedes",
     }
     assert tuple(expressions) == ATTRIBUTE_NAMES, "every attribute needs an expression, in schema order"
+    return expressions
+
+
+def absent_attributes(feed: Feed) -> tuple[str, ...]:
+    """Attributes that ``feed`` can never set (always NULL in its events): intermediate tables leave them out, since
+    even a column of NULLs costs time to materialise."""
+    expressions = _attribute_expressions(feed, "''", "''")
+    absent = [name for name, sql in expressions.items() if sql.startswith("CAST(NULL AS")]
+    absent += [name for name in ("mother_id", "father_id", "partner_id") if name not in feed.columns]
+    if "corrects_record_no" not in feed.columns:
+        absent.append("supersedes")
+    return tuple(name for name in ATTRIBUTE_NAMES if name in absent)
+
+
+def events_select(feed: Feed, checked: str, secret_sql: str, city_prefix: str, carried: tuple[str, ...] = ()) -> str:
+    """SQL turning the rows of ``checked`` into event columns (without ids and hashes), with ``carried`` columns of
+    ``checked`` passed through unchanged."""
+
+    def col(name: str) -> str:
+        return name if name in feed.columns else "CAST(NULL AS VARCHAR)"
+
+    expressions = _attribute_expressions(feed, secret_sql, city_prefix)
     attributes = ",\n  ".join(f"{sql} AS {name}" for name, sql in expressions.items())
     return (
-        f"SELECT line, event_type, {keyed(secret_sql, 'id_number')} AS subject_id, occurred_on, "
+        f"SELECT line, {''.join(name + ', ' for name in carried)}event_type, "
+        f"{keyed(secret_sql, 'id_number')} AS subject_id, occurred_on, "
         f"{col('record_no')} AS record_no, id_number, {col('name')} AS name,\n  {attributes}\nFROM {checked}"
     )
 
 
 def content_expression(source_sql: str) -> str:
-    """The canonical content of an event (everything but its position in the log), as one string."""
+    """The canonical event (everything but its place in the log), as one unit-separated string."""
     # 128-bit keys enter as hex: DuckDB's decimal rendering of UHUGEINT is orders of magnitude slower.
     parts = [
         "event_type",
@@ -126,14 +154,11 @@ def content_expression(source_sql: str) -> str:
     return f"concat_ws({US}, {', '.join(parts)})"
 
 
-def content_key_expression(source_sql: str) -> str:
-    """The content key: first 128 bits of the SHA-256 of the canonical content (finds repeated deliveries)."""
-    return first_half(f"sha256({content_expression(source_sql)})")
+def event_hash_expression(source_sql: str) -> str:
+    """The event's hash: SHA-256 (hex) of the canonical event.
 
-
-def hash_expression() -> str:
-    """The event's SHA-256 (hex): its position in the log (id, batch, recording time) and its content key."""
-    return (
-        f"sha256(concat_ws({US}, CAST(event_id AS VARCHAR), CAST(batch_id AS VARCHAR), "
-        f"strftime(recorded_at, '%Y-%m-%dT%H:%M:%S.%f'), hex(content_key)))"
-    )
+    Its place in the log (event id, batch, recording time) is protected by the batch chain, which covers each
+    event's id with its hash, and the batch header; so the same content delivered twice has the same hash, and the
+    first 128 bits (``hash_hi``) are the key that finds repeated deliveries.
+    """
+    return f"sha256({content_expression(source_sql)})"

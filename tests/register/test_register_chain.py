@@ -58,14 +58,13 @@ def test_edited_attribute_is_found(loaded: Path) -> None:
 
 def test_edited_hash_too_is_found_by_the_chain(loaded: Path) -> None:
     # An attacker who recomputes the event's own hashes still breaks the batch chain.
-    from renkou.register.transform import content_key_expression, first_half, hash_expression, second_half
+    from renkou.register.transform import event_hash_expression, first_half, second_half
 
+    rehashed = event_hash_expression("source")
     tamper(
         loaded,
         "UPDATE events SET hukou_region = '330102' WHERE event_id = 2",
-        f"UPDATE events SET content_key = {content_key_expression('source')} WHERE event_id = 2",
-        f"UPDATE events SET hash_hi = {first_half(hash_expression())}, hash_lo = {second_half(hash_expression())} "
-        "WHERE event_id = 2",
+        f"UPDATE events SET hash_hi = {first_half(rehashed)}, hash_lo = {second_half(rehashed)} WHERE event_id = 2",
     )
     ok, first = verify(loaded)
     assert not ok
@@ -131,3 +130,16 @@ def test_verify_command_covers_the_audit_log(loaded: Path) -> None:
     assert bad.returncode == 1
     assert "Traceback" not in bad.stderr
     assert "审计" in bad.stderr or "audit" in bad.stderr.lower()
+
+
+def test_register_of_another_format_version_is_refused_in_one_line(tmp_path: Path) -> None:
+    import duckdb
+
+    from renkou.errors import UserError
+
+    path = tmp_path / "old.duckdb"
+    Register.open(path).close()
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with pytest.raises(UserError, match="version 1"):
+        Register.open(path)
