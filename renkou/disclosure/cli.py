@@ -19,7 +19,11 @@ if TYPE_CHECKING:
     from renkou.disclosure.calendar import WorkingCalendar
     from renkou.disclosure.deadlines import DeadlineReport
 
-HELP = "政府信息公开：答复期限（工作日）、信息处理费、节假日通知。\n\nGovernment information disclosure: deadlines in working days, fees, holiday notices."
+HELP = (
+    "政府信息公开：依申请公开的登记与办理、答复期限（工作日）、信息处理费、主动公开登记、年度报告。\n\n"
+    "Government information disclosure: requests from filing to reply, deadlines in working days, fees, the "
+    "proactive publication register, the annual report."
+)
 
 HOLIDAYS_HELP = (
     "额外的节假日通知 YAML 文件或目录（可重复）。\n\n"

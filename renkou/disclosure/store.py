@@ -270,12 +270,13 @@ class DisclosureStore:
 
     # --- requests ----------------------------------------------------------------------------------------------
     def _next_number(self, year: int) -> str:
-        prefix = f"{year}-"
+        # Numerically: past 9999 a request is numbered 2026-10000, which sorts before 2026-9999 as text.
         last = self.engine.scalar(
-            "SELECT max(request_no) FROM disclosure_requests WHERE starts_with(request_no, ?)", [prefix]
+            "SELECT max(CAST(split_part(request_no, '-', 2) AS INTEGER)) FROM disclosure_requests "
+            "WHERE starts_with(request_no, ?)",
+            [f"{year}-"],
         )
-        number = int(str(last).split("-")[1]) + 1 if last else 1
-        return f"{year}-{number:04d}"
+        return f"{year}-{int(last or 0) + 1:04d}"
 
     def file(
         self,

@@ -70,6 +70,9 @@ def test_numbers_run_per_year(desk: Any) -> None:
         "2026-0001",
         "2026-0002",
     ]
+    desk.store.engine.execute("UPDATE disclosure_requests SET request_no = '2026-9999' WHERE request_no = '2026-0002'")
+    assert file(desk, date(2026, 1, 6)) == "2026-10000"
+    assert file(desk, date(2026, 1, 6)) == "2026-10001"
 
 
 def test_events_are_appended_and_checked_against_the_regulation(desk: Any) -> None:
