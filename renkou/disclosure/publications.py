@@ -56,10 +56,12 @@ def publication_rows(items: list[dict[str, Any]], calendar: WorkingCalendar, lan
     for item in items:
         check = check_publication(item["formed_on"], item["published_on"], calendar)
         category = CATEGORIES.get(item["category"], Text(item["category"], item["category"]))
+        source = RENKOU_SOURCES.get(item["source"], Text(item["source"], item["source"]))
         rows.append(
             {
                 **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in item.items()},
                 "category_name": category.zh if lang == "zh" else category.en,
+                "source_name": source.zh if lang == "zh" else source.en,
                 "due": check.due.isoformat(),
                 "late": check.late,
                 "late_working_days": check.late_working_days,

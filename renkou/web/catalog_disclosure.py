@@ -87,6 +87,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "disc.publications": ("主动公开登记（第二十六条）", "Proactive publication register (art. 26)"),
     "disc.pub.title": ("事项", "Item"),
     "disc.pub.category": ("类别", "Category"),
+    "disc.pub.source": ("来源", "Source"),
+    "disc.pub.source_other": ("本机关其他", "other (this office)"),
     "disc.pub.formed": ("形成日", "Formed"),
     "disc.pub.published": ("公开日", "Published"),
     "disc.pub.due": ("应公开日", "Due"),

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from renkou.api.context import service_of
 from renkou.api.permissions import Action, Principal, requires
 from renkou.disclosure.applicants import ApplicantKind
-from renkou.disclosure.publications import CATEGORIES
+from renkou.disclosure.publications import CATEGORIES, RENKOU_SOURCES
 from renkou.disclosure.responses import ResponseKind, WithholdingGround
 from renkou.web.i18n import Lang, translate
 from renkou.web.templating import Page, render, request_lang
@@ -87,6 +87,7 @@ async def desk(
         "applicant_kinds": choices("disc.akind.", [k.value for k in ApplicantKind], lang),
         "channels": choices("disc.channel.", CHANNELS, lang),
         "categories": [(key, text.zh if lang == "zh" else text.en) for key, text in CATEGORIES.items()],
+        "sources": [(key, text.zh if lang == "zh" else text.en) for key, text in RENKOU_SOURCES.items()],
         "years": list(range(today.year, today.year - 6, -1)),
         "today": today.isoformat(),
     }

@@ -166,3 +166,22 @@ def test_officer_logs_a_mailed_request_and_the_overdue_list(service_env: Any) ->
     assert report.json()["table3"]["new"]["person"] == 1 and report.json()["table3"]["carried_out"]["total"] == 1
     pdf = env.client.get("/api/disclosure/annual-report", params={"year": 2026, "format": "pdf"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_publication_register_in_the_service(service_env: Any) -> None:
+    env = service_env
+    env.login("disclosure1")
+    item = {"title": "2026年人口统计报告", "category": "report", "source": "renkou-report"}
+    late = env.client.post(
+        "/api/disclosure/publications", json={**item, "formed_on": "2026-09-18", "published_on": "2026-10-26"}
+    )
+    assert late.status_code == 201 and late.json() == {"item_no": 1, "due": "2026-10-22", "late": True}
+    backwards = env.client.post(
+        "/api/disclosure/publications", json={**item, "formed_on": "2026-09-18", "published_on": "2026-09-17"}
+    )
+    assert backwards.status_code == 400 and "before" in backwards.json()["error"]["en"]
+    rows = env.client.get("/api/disclosure/publications").json()
+    assert [(r["item_no"], r["late"], r["late_working_days"]) for r in rows] == [(1, True, 2)]
+    assert rows[0]["source_name"].startswith("renkou 年度人口报告")
+    desk = env.client.get("/disclosure")
+    assert 'value="renkou-report"' in desk.text

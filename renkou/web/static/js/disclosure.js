@@ -124,7 +124,7 @@
     body.replaceChildren();
     for (const p of rows) {
       body.append(el("tr", { className: p.late ? "late" : "" },
-        el("td", {}, String(p.item_no)), el("td", {}, p.title), el("td", {}, p.category_name),
+        el("td", {}, String(p.item_no)), el("td", {}, p.title + (p.source_name ? " · " + p.source_name : "")), el("td", {}, p.category_name),
         el("td", {}, p.formed_on), el("td", {}, p.due), el("td", {}, p.published_on),
         el("td", {}, el("span", { className: p.late ? "flag late" : "" }, p.late ? T("disc.late") + " +" + p.late_working_days : T("disc.on_time"))),
       ));
