@@ -83,19 +83,11 @@ def evaluate_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象 / print one JSON object")] = False,
 ) -> None:
     """规划指标评估 / evaluate a plan's targets."""
-    from renkou.plan.evaluate import evaluate_plan
-    from renkou.plan.gather import plan_projections, plan_series, stats_series
+    from renkou.plan.gather import run_evaluation
     from renkou.plan.loader import load_plan
-    from renkou.plan.warnings import DEFAULT_RULES, evaluate_rules, load_rules
 
     loaded = load_plan(_plan_path(plan))
-    rule_list = load_rules(rules or DEFAULT_RULES)
-    figures = stats_series(db, _date(as_of, "--as-of"), years, latest=date(loaded.target_year, 12, 31))
-    series, sources = plan_series(loaded, figures)
-    day = max(figures)
-    projected, method = plan_projections(db, loaded, day) if projection else ({}, "linear trend (projection off)")
-    result = evaluate_plan(loaded, day, series, sources, projected, method)
-    result["warnings"] = evaluate_rules(rule_list, figures) + _facility_warnings(db, day, rule_list)
+    result = run_evaluation(db, loaded, _date(as_of, "--as-of"), years, rules, projection=projection)
     if as_json:
         _print_json(result)
         return
@@ -197,18 +189,6 @@ def capacity_command(
     finally:
         engine.close()
     print(f"已保存 {count} 行设施容量 / stored {count} capacity rows in {db}")
-
-
-def _facility_warnings(db: Path, day: date, rule_list: list[Any]) -> list[dict[str, Any]]:
-    """The facility rules on the register at ``day`` against its stored capacity."""
-    from renkou.plan.warnings import facility_warnings
-    from renkou.register.store import Register
-
-    register = Register.open(db, read_only=True)
-    try:
-        return facility_warnings(register, day, rule_list, _standards(None))
-    finally:
-        register.close()
 
 
 def _standards(path: Path | None) -> list[Any]:
@@ -372,6 +352,75 @@ def impact_command(
         console.print(table)
 
 
+def report_command(
+    db: Annotated[Path, DB_OPTION],
+    out: Annotated[Path, typer.Option("--out", help="输出文件 / output file")],
+    kind: Annotated[str, typer.Option("--kind", help="mid（中期）| end（终期） / mid-term or end-term")] = "mid",
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="html | pdf | docx（默认按 --out 的扩展名 / default: from --out)")
+    ] = None,
+    plan: Annotated[
+        str | None,
+        typer.Option("--plan", help="规划文件或内置规划名（默认杭州十四五） / plan file or shipped plan name"),
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="评估日期 / evaluation date YYYY-MM-DD")] = None,
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="影响情景 YAML（可选） / impact scenario YAML (optional)")
+    ] = None,
+    capacity: Annotated[
+        Path | None,
+        typer.Option("--capacity", help="设施容量 CSV（默认登记库中保存的） / capacity CSV (default: the stored one)"),
+    ] = None,
+    standards: Annotated[
+        Path | None, typer.Option("--standards", help="配置标准 YAML（默认内置） / standards YAML (default: shipped)")
+    ] = None,
+    projection: Annotated[
+        bool,
+        typer.Option(
+            "--projection/--no-projection", help="用人口预测判断目标年达成 / judge attainment on the projection"
+        ),
+    ] = True,
+) -> None:
+    """规划中期 / 终期评估报告 / the plan's mid-term or end-term evaluation report."""
+    import time
+
+    from rich.console import Console
+
+    from renkou.plan.report import KINDS, write_plan_report
+    from renkou.report import FORMATS, check_format
+
+    if kind not in KINDS:
+        raise UserError(f"--kind 应为 mid 或 end：{kind}", f"--kind must be mid or end, not {kind}")
+    suffix = out.suffix.lower().lstrip(".")
+    chosen = check_format(fmt) if fmt is not None else (suffix if suffix in FORMATS else "html")
+    if out.exists() and out.is_dir():
+        raise UserError(f"--out：{out} 是一个目录，应为文件名", f"--out: {out} is a folder, expected a file name")
+    if not out.parent.is_dir():
+        raise UserError(f"--out：目录 {out.parent} 不存在", f"--out: folder {out.parent} does not exist")
+    started = time.perf_counter()
+    console = Console(stderr=True)
+    with console.status("编制评估报告 / building the evaluation report", spinner="dots") as status:
+
+        def step(text: str) -> None:
+            status.update(f"编制评估报告 / building the evaluation report: {text}")
+
+        write_plan_report(
+            db,
+            _plan_path(plan),
+            kind,
+            chosen,
+            out,
+            as_of=_date(as_of, "--as-of"),
+            scenario=scenario,
+            capacity=capacity,
+            standards=standards,
+            projection=projection,
+            step=step,
+        )
+    seconds = time.perf_counter() - started
+    print(f"已写出 {out}（{chosen.upper()}，{seconds:.1f} 秒） / wrote {out} ({chosen}, {seconds:.1f} s)")
+
+
 def list_command() -> None:
     """列出内置规划 / list the shipped plans."""
     from renkou.plan.loader import load_plan, shipped_plans
@@ -414,5 +463,11 @@ def register(app: typer.Typer) -> None:
         help="把设施容量文件保存到登记库，供入库后的预警使用。\n\n"
         "Store a facility capacity file in the register for the warnings evaluated after each ingest.",
     )(capacity_command)
+    sub.command(
+        "report",
+        help="规划中期 / 终期评估报告（HTML、PDF、Word）：指标评估、预警、设施需求与影响情景。\n\n"
+        "The mid-term or end-term evaluation report (HTML, PDF, Word): indicators, warnings, facility demand and an "
+        "impact scenario.",
+    )(report_command)
     sub.command("list", help="列出内置规划。\n\nList the shipped plans.")(list_command)
     app.add_typer(sub, name="plan")

@@ -175,3 +175,37 @@ def plan_projections(db: Path, plan: Plan, as_of: date) -> tuple[dict[str, dict[
     if failures:
         method += "; no projection for " + "; ".join(failures)
     return projected, method
+
+
+def run_evaluation(
+    db: Path,
+    plan: Plan,
+    as_of: date | None = None,
+    years: int = DEFAULT_YEARS,
+    rules: Path | None = None,
+    *,
+    projection: bool = True,
+    capacity: Mapping[tuple[str, str], Mapping[int, float]] | None = None,
+) -> dict[str, Any]:
+    """``renkou plan evaluate --json``: the plan's indicators on the register at ``as_of`` (default: its last event,
+    at most the end of the target year), attainment judged on the projection's variants (or the trend), and the
+    warnings of the rules (``rules``: a rule file, default the shipped one) including the facility rules against
+    ``capacity`` (default: the capacity stored in the register)."""
+    from renkou.plan.evaluate import evaluate_plan
+    from renkou.plan.facility_files import load_standards
+    from renkou.plan.warnings import DEFAULT_RULES, evaluate_rules, facility_warnings, load_rules
+    from renkou.register.store import Register
+
+    rule_list = load_rules(rules or DEFAULT_RULES)
+    figures = stats_series(db, as_of, years, latest=date(plan.target_year, 12, 31))
+    series, sources = plan_series(plan, figures)
+    day = max(figures)
+    projected, method = plan_projections(db, plan, day) if projection else ({}, "linear trend (projection off)")
+    result = evaluate_plan(plan, day, series, sources, projected, method)
+    register = Register.open(db, read_only=True)
+    try:
+        extra = facility_warnings(register, day, rule_list, load_standards(), capacity)
+    finally:
+        register.close()
+    result["warnings"] = evaluate_rules(rule_list, figures) + extra
+    return result

@@ -22,3 +22,21 @@ def plan_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         register.ingest([path])
     register.close()
     return db
+
+
+@pytest.fixture(scope="session")
+def projectable_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic Hangzhou at scale 0.002 (about 24 000 persons): enough deaths at every age group for the life
+    tables a projection from the register needs (the scale-0.0002 one has none at 85+)."""
+    from renkou.demo import department_files
+    from renkou.register.store import Register
+    from renkou.synth.city import generate
+
+    folder = tmp_path_factory.mktemp("plan-city-002")
+    generate(folder / "files", scale=0.002, seed=1)
+    db = folder / "renkou.duckdb"
+    register = Register.open(db, city="330100")
+    for path in department_files(folder / "files"):
+        register.ingest([path])
+    register.close()
+    return db
