@@ -14,8 +14,8 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   function fields() {
-    const body = { id_number: form.elements.id_number.value.trim() };
-    const on = form.elements.on.value;
+    const body = { id_number: form.querySelector('[name="id_number"]').value.trim() };
+    const on = form.querySelector('[name="on"]').value;
     if (on) body.on = on;
     return body;
   }
@@ -72,7 +72,7 @@ document.addEventListener("DOMContentLoaded", function () {
         return;
       }
       if (kind === "issue") {
-        const permitNo = form.elements.permit_no.value.trim();
+        const permitNo = form.querySelector('[name="permit_no"]').value.trim();
         const answer = (await R.request("POST", "/api/permits/issue",
           Object.assign(body, { basis: bases() }, permitNo ? { permit_no: permitNo } : {}))).body;
         showState(answer.state);
@@ -100,9 +100,9 @@ document.addEventListener("DOMContentLoaded", function () {
 
   async function showList(kind) {
     const list = document.getElementById("list-form");
-    const params = new URLSearchParams({ district: list.elements.district.value });
-    if (list.elements.on.value) params.set("on", list.elements.on.value);
-    if (kind === "due") params.set("within", list.elements.within.value || "0");
+    const params = new URLSearchParams({ district: list.querySelector('[name="district"]').value });
+    if (list.querySelector('[name="on"]').value) params.set("on", list.querySelector('[name="on"]').value);
+    if (kind === "due") params.set("within", list.querySelector('[name="within"]').value || "0");
     const table = document.getElementById("permit-list");
     try {
       const answer = await R.getJSON("/api/permits/" + kind + "?" + params.toString());

@@ -137,8 +137,9 @@ document.addEventListener("DOMContentLoaded", function () {
     const progress = document.getElementById("rank-progress");
     const button = document.getElementById("rank-submit");
     const data = new FormData();
-    for (const name of [T("pts.rules"), "opens", "closes", "quota", "title", "source_round"]) {
-      const value = String(form.elements[name].value || "").trim();
+    for (const name of ["rules", "opens", "closes", "quota", "title", "source_round"]) {
+      const field = form.querySelector('[name="' + name + '"]');
+      const value = field ? String(field.value || "").trim() : "";
       if (value) data.append(name, value);
     }
     const file = document.getElementById("rank-file").files[0];

@@ -1,0 +1,167 @@
+"""In a real headless Chromium (Debian's, driven by Playwright): a points officer scores one applicant, ranks a round
+from an uploaded file, sees and publishes the masked public list; a clerk issues and endorses a residence permit.
+
+The service runs under uvicorn on a free loopback port over a copy of the points test register, its clock at
+1 June 2021. A page must not log a single console error (a Content-Security-Policy violation would be one).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from points_city import ZHOU
+from points_service import PASSWORD, copy_register, open_service
+from test_points_service_api import CSV, IDS
+
+from renkou.api.app import create_app
+from renkou.api.service import Service
+from renkou.ids import mask
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+TIMEOUT_MS = 60_000
+
+
+@dataclass
+class Site:
+    url: str
+    service: Service
+    errors: list[str] = field(default_factory=list)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def site(points_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (./dev.sh test does)")
+    folder = tmp_path_factory.mktemp("points-browser")
+    service = open_service(copy_register(points_template, folder))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True, name="renkou-points-test-server")
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield Site(f"http://127.0.0.1:{port}", service)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        service.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, site: Site) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1300, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield tab
+        assert errors == [], f"console errors: {errors}"
+    finally:
+        context.close()
+
+
+def log_in(page: Any, site: Site, username: str, landing: str) -> None:
+    page.goto(f"{site.url}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(f"{site.url}{landing}**")
+
+
+def test_an_officer_scores_ranks_and_publishes_the_masked_list(page: Any, site: Site, tmp_path: Path) -> None:
+    log_in(page, site, "points1", "/points")
+    assert page.locator("h1").inner_text() == "积分管理"
+    page.select_option("#score-rules", "shanghai-2015")
+    page.select_option("#in-has_permit", "true")
+    page.fill("#in-age", "43")
+    page.select_option("#in-education", "master")
+    page.select_option("#in-skill", "title_senior")
+    page.fill("#in-high_base_months", "6")
+    page.fill("#in-insurance_years", "7.9")
+    page.check("input[name='verified'][value='education']")
+    page.click("#score-submit")
+    page.wait_for_selector("#score-total[data-total]")
+    # age 43 capped at 30; senior title 140 beats 硕士; 7 full years x 3 = 21.
+    assert page.locator("#score-total").get_attribute("data-total") == "191"
+    assert "封顶 30 分" in page.locator("#lines tr[data-indicator='age']").inner_text()
+    assert (
+        page.locator("#lines tr[data-indicator='education'] td[data-source]").get_attribute("data-source") == "verified"
+    )
+    assert page.locator("#lines tr[data-indicator='age'] td[data-source]").inner_text() == "自报"
+
+    applicants = tmp_path / "applicants.csv"
+    applicants.write_text(CSV, encoding="utf-8")
+    page.select_option("#rank-rules", "beijing-2016")
+    page.set_input_files("#rank-file", str(applicants))
+    page.fill("#rank-quota", "2")
+    page.click("#rank-submit")
+    page.wait_for_selector("#ranking tbody tr, #rank-message.error")
+    assert page.locator("#rank-message.error").count() == 0, page.locator("#rank-message").inner_text()
+    page.wait_for_selector("#history-intact[data-intact='yes']")  # the last part of the round drawn
+    rows = page.locator("#ranking tbody tr")
+    assert rows.count() == 6
+    assert rows.first.locator("code").inner_text() == mask(IDS["B"])
+    assert "申请 6 人，符合条件 4 人，录取 3 人" in page.locator("#round-summary").inner_text()
+    listed = page.locator("#public-list tbody tr")
+    assert listed.count() == 3
+    assert [listed.nth(i).locator("td").nth(2).inner_text() for i in range(3)] == ["钱*", "赵*", "李*"]
+    body = page.locator("body").inner_text()
+    assert all(number not in body for number in IDS.values())
+    assert page.locator("#published-badge").get_attribute("data-published") == "no"
+    page.click("#publish")
+    page.wait_for_selector("#published-badge[data-published='yes']")
+    page.goto(f"{site.url}/points?lang=en")
+    assert page.locator("h1").inner_text() == "Points administration"
+
+
+def test_a_clerk_issues_and_endorses_a_permit(page: Any, site: Site) -> None:
+    log_in(page, site, "clerk_xihu", "/workbench")
+    page.goto(f"{site.url}/permits")
+    page.fill("#permit-id", ZHOU)  # employed, registered in 西湖区 since 7 January 2019
+    page.fill("#permit-on", "2020-06-01")
+    page.click("#act-issue")
+    page.wait_for_selector("#permit-message[data-outcome='issued']")
+    assert mask(ZHOU) in page.locator("#permit-message").inner_text()
+    assert "有效" in page.locator("#permit-facts").inner_text()
+    # Year 1: anniversary Tuesday 1 June 2021, window from 1 May: endorsed on the last day, on time.
+    page.fill("#permit-on", "2021-06-01")
+    page.click("#act-endorse")
+    page.wait_for_selector("#permit-message[data-outcome='endorsed']")
+    assert page.locator("#permit-facts dd[data-key='pmt.years']").inner_text().startswith("1")
+    assert "2022-05-01 — 2022-06-01" in page.locator("#permit-facts").inner_text()
+    assert ZHOU not in page.locator("body").inner_text()
