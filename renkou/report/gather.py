@@ -12,7 +12,6 @@ from typing import Any, cast
 import numpy as np
 
 from renkou.errors import UserError
-from renkou.register.population import Kind
 from renkou.register.store import Register
 
 TREND_YEARS = 5  # the trend section covers the report year and the four before it (e.g. 2016-2020)
@@ -70,6 +69,14 @@ def pyramid_from_rows(rows: list[dict[str, Any]], on: date) -> Pyramid:
     return Pyramid(on, female, male, unknown)
 
 
+def pyramid_from_counts(counts: np.ndarray, on: date) -> Pyramid:
+    """A pyramid from counts [3 sexes (F, M, unknown), ages 0..100 (the last open) and unknown], as
+    :func:`pyramid_from_rows` folds the register's rows: unknown sex or age is counted apart."""
+    female = np.rint(counts[0, : OPEN_AGE + 1]).astype(np.int64)
+    male = np.rint(counts[1, : OPEN_AGE + 1]).astype(np.int64)
+    return Pyramid(on, female, male, round(float(counts.sum())) - int(female.sum()) - int(male.sum()))
+
+
 def _year_end(year: int) -> date:
     return date(year, 12, 31)
 
@@ -96,14 +103,14 @@ def gather(
     Refuses, with a bilingual one-line reason, a year the register cannot answer for: outside its range, without
     events, or a year that started before the register did (its births and deaths would be incomplete).
     """
-    from renkou.register.population import population_by
-    from renkou.stats.compute import StatsRequest, compute_stats
+    from renkou.stats.compute import StatsRequest, check_range, compute_stats_series
+    from renkou.stats.counts import register_range
 
     if not 1900 <= year <= 2200:
         raise UserError(f"--year：年份不合理：{year}", f"--year: not a plausible year: {year}")
-    step(f"{year} 年指标 / indicators of {year}")
-    current = compute_stats(register, StatsRequest(as_of=_year_end(year), known_at=known_at))
-    start = date.fromisoformat(current["register"]["start"])
+    found = register_range(register.engine, _year_end(year), known_at)
+    check_range(found, _year_end(year))
+    start = cast(date, found.start)
     if start > _year_end(year - 1):
         raise UserError(
             f"--year {year}：登记库始于 {start}，{year} 年不是完整的统计年度（全年出生、死亡不全）；最早可编报告的年份为 "
@@ -111,26 +118,27 @@ def gather(
             f"--year {year}: the register starts on {start}, so {year} is not a whole year (its births and deaths "
             f"are incomplete); the first year a report can cover is {start.year + 1}",
         )
-    stats: dict[int, dict[str, Any]] = {year: current}
     # The earlier years of the trend window (the year before also gives the changes of the summary); a year ending
-    # before the register starts is simply absent.
-    for earlier in range(year - 1, year - TREND_YEARS, -1):
-        if _year_end(earlier) < start:
-            break
-        step(f"{earlier} 年指标 / indicators of {earlier}")
-        stats[earlier] = compute_stats(register, StatsRequest(as_of=_year_end(earlier), known_at=known_at))
-    # Five years earlier, or the register's first day when it starts later than that.
+    # before the register starts is simply absent. One series reads the register's state once for all the years.
+    years = [y for y in range(year, year - TREND_YEARS, -1) if _year_end(y) >= start]
+    step(f"{years[-1]}—{year} 年指标 / indicators of {years[-1]}-{year}")
+    # The pyramids (31 December and five years earlier, or the register's first day when it starts later) come
+    # from the same pass.
     earlier_on = max(_year_end(year - PYRAMID_LAG), start)
-    pyramids: dict[str, tuple[Pyramid, Pyramid]] = {}
-    step("人口金字塔 / pyramids")
-    for kind in PYRAMID_KINDS:
-        pair = [
-            pyramid_from_rows(
-                population_by(register.engine, on, cast(Kind, kind), ("sex", "age"), known_at=known_at).to_pylist(), on
-            )
-            for on in (_year_end(year), earlier_on)
-        ]
-        pyramids[kind] = (pair[0], pair[1])
+    series = compute_stats_series(
+        register,
+        [_year_end(y) for y in years],
+        StatsRequest(as_of=_year_end(year), known_at=known_at),
+        extra_dates=(earlier_on,),
+    )
+    stats: dict[int, dict[str, Any]] = {y: series.results[_year_end(y)] for y in years}
+    pyramids = {
+        kind: (
+            pyramid_from_counts(series.city_by_age[_year_end(year)][kind], _year_end(year)),
+            pyramid_from_counts(series.city_by_age[earlier_on][kind], earlier_on),
+        )
+        for kind in PYRAMID_KINDS
+    }
     return ReportData(
         year=year,
         city_code=register.city,

@@ -34,6 +34,7 @@ from renkou.stats.counts import (
     district_list,
     make_areas,
     read_counts,
+    read_counts_series,
     register_range,
     year_start,
 )
@@ -184,13 +185,56 @@ def _global_notes(found: RegisterRange, counts: RegisterCounts, covered: bool) -
 
 def compute_stats(register: Register, request: StatsRequest) -> dict[str, Any]:
     """Every indicator for the city and its districts (or one district) on ``request.as_of``, as a dictionary."""
+    return compute_stats_series(register, [request.as_of], request).results[request.as_of]
+
+
+@dataclass(frozen=True)
+class StatsSeries:
+    """Indicator sets of several as-of dates, and the city's population by sex and age read on the way."""
+
+    results: dict[date, dict[str, Any]]  # as-of date -> what compute_stats returns for it
+    # date (every as-of date, each year's start and the extra dates) -> "registered" / "resident" -> counts
+    # [3 sexes (F, M, unknown), ages 0..100 (the last open) and unknown]
+    city_by_age: dict[date, dict[str, np.ndarray]]
+
+
+def compute_stats_series(
+    register: Register,
+    as_of_dates: list[date],
+    options: StatsRequest | None = None,
+    *,
+    extra_dates: tuple[date, ...] = (),
+) -> StatsSeries:
+    """:func:`compute_stats` for several as-of dates at once (the trend years of a report), each result the same as
+    a call of its own, but the register's state read in one pass for all the dates (and ``extra_dates``, whose
+    city populations by sex and age come along, e.g. for a pyramid five years earlier).
+
+    ``options`` gives the district, ``known_at`` and ``min_deaths`` (its ``as_of`` is ignored). Every date is
+    checked first, so a date the register cannot answer for refuses the whole series.
+    """
+    request = options or StatsRequest(as_of_dates[0])
+    dates = sorted(set(as_of_dates))
     engine = register.engine
-    found = register_range(engine, request.as_of, request.known_at)
-    check_range(found, request.as_of)
+    found = {as_of: register_range(engine, as_of, request.known_at) for as_of in dates}
+    for as_of in dates:
+        check_range(found[as_of], as_of)
+    areas = make_areas(engine, register.city, register.city_prefix)
+    series = read_counts_series(engine, areas, dates, request.known_at, tuple(extra_dates))
+    results = {
+        as_of: _result(register, areas, found[as_of], counts, request)
+        for as_of, counts in zip(dates, series.counts, strict=True)
+    }
+    return StatsSeries(results, series.city_by_age)
+
+
+def _result(
+    register: Register, areas: Areas, found: RegisterRange, counts: RegisterCounts, request: StatsRequest
+) -> dict[str, Any]:
+    """The indicator dictionary of one as-of date from its counts."""
+    engine = register.engine
     city = register.city
-    areas = make_areas(engine, city, register.city_prefix)
-    in_use = dict(district_list(engine, city, register.city_prefix, request.as_of.year))
-    counts = read_counts(engine, areas, request.as_of, request.known_at)
+    as_of = counts.as_of
+    in_use = dict(district_list(engine, city, register.city_prefix, as_of.year))
     covered = found.start is not None and found.start <= counts.start
     rows = _selected_rows(counts, in_use)
     names = [in_use.get(areas.codes[row], areas.names[row]) for row in rows]
@@ -214,8 +258,8 @@ def compute_stats(register: Register, request: StatsRequest) -> dict[str, Any]:
         }
 
     return {
-        "as_of": request.as_of.isoformat(),
-        "year": {"from": (counts.start + timedelta(days=1)).isoformat(), "to": request.as_of.isoformat()},
+        "as_of": as_of.isoformat(),
+        "year": {"from": (counts.start + timedelta(days=1)).isoformat(), "to": as_of.isoformat()},
         "known_at": request.known_at.isoformat() if request.known_at else None,
         "register": {
             "start": found.start.isoformat() if found.start else None,

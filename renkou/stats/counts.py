@@ -18,8 +18,8 @@ import numpy as np
 
 from renkou.engine import Engine
 from renkou.stats.counts_base import BLOCK_KINDS, STAY_LABELS, Areas, day_sql, known_sql, state_rows_sql, year_start
-from renkou.stats.counts_events import MOVE_GROUPS, read_events
-from renkou.stats.counts_population import read_population
+from renkou.stats.counts_events import MOVE_GROUPS, EventCounts, read_events
+from renkou.stats.counts_population import Snapshot, read_snapshots
 
 FloatArray = np.ndarray
 PAST_STATE_ROWS = "rk_stats_past_state_rows"  # temporary table of the state rows as known at a past time
@@ -30,12 +30,14 @@ __all__ = [
     "STAY_LABELS",
     "Areas",
     "BlockCounts",
+    "CountsSeries",
     "FloatingCounts",
     "RegisterCounts",
     "RegisterRange",
     "district_list",
     "make_areas",
     "read_counts",
+    "read_counts_series",
     "register_range",
     "year_start",
 ]
@@ -133,45 +135,87 @@ def _division_name(engine: Engine, code: str) -> str:
 
 def read_counts(engine: Engine, areas: Areas, as_of: date, known_at: datetime | None = None) -> RegisterCounts:
     """Every count of the year ending on ``as_of`` for the city and its districts."""
-    start = year_start(as_of)
+    return read_counts_series(engine, areas, [as_of], known_at).counts[0]
+
+
+@dataclass
+class CountsSeries:
+    """The counts of several years, and the city's population by sex and age on every date read."""
+
+    counts: list[RegisterCounts]  # in the order of the as-of dates asked
+    city_by_age: dict[date, dict[str, FloatArray]]  # date -> kind -> [3 sexes (F, M, unknown), ages + unknown]
+
+
+def read_counts_series(
+    engine: Engine,
+    areas: Areas,
+    as_of_dates: list[date],
+    known_at: datetime | None = None,
+    extra_dates: tuple[date, ...] = (),
+) -> CountsSeries:
+    """The counts of each year ending on one of ``as_of_dates``, reading the state once for all of them.
+
+    The population on every date involved (each year's start and end, and ``extra_dates``; a date ending one year
+    and starting the next is one date) comes from one pass over the state rows; the events of each year from the
+    year's own query.
+    """
     source = state_rows_sql(known_at)
     if known_at is not None:
         # No index holds past knowledge: fold the log as it was known then once, not once per query.
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {PAST_STATE_ROWS} AS SELECT * FROM {source}")
         source = PAST_STATE_ROWS
     try:
-        people = read_population(engine, areas, source, start, as_of)
-        events = read_events(engine, areas, source, start, as_of, known_at)
+        starts = [year_start(as_of) for as_of in as_of_dates]
+        dates = [*starts, *as_of_dates, *extra_dates]
+        snapshots = read_snapshots(engine, areas, source, dates, set(as_of_dates))
+        events = [
+            read_events(engine, areas, source, start, as_of, known_at)
+            for start, as_of in zip(starts, as_of_dates, strict=True)
+        ]
     finally:
         if known_at is not None:
             engine.execute(f"DROP TABLE IF EXISTS {PAST_STATE_ROWS}")
+    counts = [
+        _register_counts(areas, snapshots[start], snapshots[as_of], year_events)
+        for start, as_of, year_events in zip(starts, as_of_dates, events, strict=True)
+    ]
+    city: dict[date, dict[str, FloatArray]] = {
+        on: {str(kind): snapshot.by_age[kind][0] for kind in BLOCK_KINDS} for on, snapshot in snapshots.items()
+    }
+    return CountsSeries(counts, city)
+
+
+def _register_counts(areas: Areas, first: Snapshot, last: Snapshot, events: EventCounts) -> RegisterCounts:
+    details = last.details
+    if details is None:
+        raise RuntimeError("the as-of date's snapshot lacks its details")
     blocks: dict[str, BlockCounts] = {
         kind: BlockCounts(
-            population_start=people.start[kind],
-            population_end=people.end[kind],
-            urban=people.urban[kind],
-            urban_known=people.urban_known[kind],
-            schooling_years=people.schooling_years[kind],
-            schooling_known=people.schooling_known[kind],
+            population_start=first.by_age[kind],
+            population_end=last.by_age[kind],
+            urban=details.urban[kind],
+            urban_known=details.urban_known[kind],
+            schooling_years=details.schooling_years[kind],
+            schooling_known=details.schooling_known[kind],
             births=events.births[kind],
             births_by_mother_age=events.births_by_mother_age[kind],
             deaths=events.deaths[kind],
-            households=people.households[kind][:, 0],
-            household_members=people.households[kind][:, 1],
-            one_person_households=people.households[kind][:, 2],
-            elderly_only_households=people.households[kind][:, 3],
+            households=details.households[kind][:, 0],
+            household_members=details.households[kind][:, 1],
+            one_person_households=details.households[kind][:, 2],
+            elderly_only_households=details.households[kind][:, 3],
             moves=events.moves if kind == "registered" else None,
         )
         for kind in BLOCK_KINDS
     }
     floating = FloatingCounts(
-        population_start=people.floating_start,
-        population_end=people.floating_end,
-        permit_holders=people.permit_holders,
-        by_stay=people.by_stay,
-        by_province=people.by_province,
+        population_start=first.floating,
+        population_end=last.floating,
+        permit_holders=details.permit_holders,
+        by_stay=details.by_stay,
+        by_province=details.by_province,
     )
-    return RegisterCounts(as_of, start, areas, blocks, floating)
+    return RegisterCounts(last.on, first.on, areas, blocks, floating)
 
 
 def make_areas(engine: Engine, city: str, city_prefix: str, city_name: str | None = None) -> Areas:

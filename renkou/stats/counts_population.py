@@ -1,22 +1,29 @@
-"""The population side of the counts: one statement over the register's state rows.
+"""The population side of the counts: the state on a set of dates, read from the register in one statement.
 
-The state rows valid at the start or at the end of the year are read once and reduced to one slim row each: for
-each of the two dates the person's registered, resident and floating district (null when not a member, by the
-register's own ``membership_sql``) and completed age, with sex, urban, schooling, permit, province of hukou, time
-lived in the city and household. Those rows are grouped three ways in the same statement (``part``):
+For every date asked (the start and the end of each year wanted) the statement reads the state rows valid on any of
+them once and reduces each to one slim row of small integers: which of the dates it is valid on (a bit mask), the
+person's registered, resident and floating district (null when not a member, by the register's own
+``membership_sql``; coded as small integers that keep the codes' order, :class:`DistrictCodes`), birth date, sex,
+urban, education and permit. Those rows flow (not stored) into a few groupings in the same statement:
 
-1. the stocks: districts x ages at both dates x sex x urban, with the sums for schooling and permits;
-2. the floating population on the as-of date by province of hukou and time lived in the city;
-3. households on the as-of date: each household's members per block, reduced in the database to counts per
-   district and size class (one person / elderly only), so that only a few rows leave it.
+1. for each date, the stocks: one integer key per row (districts of the three kinds, sex, completed age as
+   ``age_sql`` computes it, permit);
+2. for each "full" date (an as-of date, whose indicator set needs more than the stocks): districts x urban x
+   education x working age, for the urbanization rate and the mean years of schooling;
+3. households on each full date: each household's members per block, reduced in the database to counts per
+   district and size class (one person / elderly only), so that only a few rows leave it;
+4. the floating population on each full date by province of hukou and time lived in the city.
 
-(Reading the state once and grouping a materialised result three ways is cheaper than three queries, and DuckDB
-runs it faster than the equivalent GROUPING SETS.)
+Only grouped rows leave the database; NumPy spreads them over the areas. Reading the state once for all dates costs
+one pass however many years a report covers: a date that ends one year and starts the next is judged once, and the
+membership of a kind whose definition does not depend on the date (registered, floating) once per state row.
+(Grouping on one integer key is much cheaper for DuckDB than on the district codes themselves, and a temporary
+table would cost more to write than the whole query.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -25,53 +32,107 @@ import pyarrow.compute as pc
 
 from renkou.engine import Engine
 from renkou.register.codes import YEARS_OF_SCHOOLING
-from renkou.register.population import Kind, age_sql, membership_sql
+from renkou.register.population import Kind, membership_sql
 from renkou.stats.counts_base import (
+    AGE_UNKNOWN,
     BLOCK_KINDS,
     STAY_BOUNDS_MONTHS,
     STAY_LABELS,
     Areas,
-    age_index,
     column_values,
     day_sql,
-    scatter,
-    sex_index,
 )
 from renkou.stats.indicators import OPEN_AGE
 
 KINDS: tuple[Kind, ...] = (*BLOCK_KINDS, "floating")
 ELDERLY_AGE = 60
 SCHOOLING_AGES = (16, 59)  # working age for the mean years of schooling (劳动年龄人口)
-STOCKS, ORIGINS, HOUSEHOLDS = 1, 2, 3  # the three groupings of the population query, in its ``part`` column
+STOCKS, DETAILS, HOUSEHOLDS, ORIGINS = 1, 2, 3, 4  # ``part`` of a result row = grouping * PART_STRIDE + date index
+PART_STRIDE = 1000
+AGES = OPEN_AGE + 2  # single years 0..OPEN_AGE (open) and unknown
+SEX_SQL = "CASE s.sex WHEN 'F' THEN 0 WHEN 'M' THEN 1 ELSE 2 END"  # as counts_base.sex_index
+EDUCATION = tuple(YEARS_OF_SCHOOLING)  # education codes with years of schooling; index len(EDUCATION): none known
+SCHOOL_YEARS = np.array([YEARS_OF_SCHOOLING[code] for code in EDUCATION], dtype=np.float64)
+URBAN_UNKNOWN = 2
 
 
 @dataclass
-class PopulationCounts:
-    """Arrays over areas (row 0 the city) from the population pass."""
+class Details:
+    """What only an as-of date needs beyond the stocks (arrays over areas, row 0 the city)."""
 
-    start: dict[str, np.ndarray]  # registered / resident: [areas, 3 sexes, ages + unknown]
-    end: dict[str, np.ndarray]
-    floating_start: np.ndarray  # [areas, 3 sexes]
-    floating_end: np.ndarray
-    urban: dict[str, np.ndarray]  # per kind: [areas]
-    urban_known: dict[str, np.ndarray]
-    schooling_years: dict[str, np.ndarray]
-    schooling_known: dict[str, np.ndarray]
+    urban: dict[str, np.ndarray]  # registered / resident: [areas] urban persons
+    urban_known: dict[str, np.ndarray]  # [areas] persons with an urban-rural code
+    schooling_years: dict[str, np.ndarray]  # [areas] sum of years of schooling, ages 16-59
+    schooling_known: dict[str, np.ndarray]  # [areas] persons aged 16-59 with an education record
     permit_holders: np.ndarray  # floating: [areas]
     households: dict[str, np.ndarray]  # per block: [areas, 4] households, members, one-person, elderly-only
     by_stay: np.ndarray  # floating: [areas, len(STAY_LABELS) + 1]
-    by_province: list[dict[str, int]]  # floating: per area, province code -> persons
+    by_province: list[dict[str, int]] = field(default_factory=list)  # floating: per area, province code -> persons
 
 
-def _stay_sql(on: date) -> str:
-    """Bucket of whole months lived in the city on ``on`` (index into STAY_LABELS; the last index for unknown)."""
-    day = day_sql(on)
-    months = (
-        f"((year({day}) * 12 + month({day})) - (year(s.residence_since) * 12 + month(s.residence_since)) "
-        f"- CASE WHEN day({day}) < day(s.residence_since) THEN 1 ELSE 0 END)"
-    )
-    buckets = " ".join(f"WHEN {months} < {bound} THEN {i}" for i, bound in enumerate(STAY_BOUNDS_MONTHS))
-    return f"CASE WHEN s.residence_since IS NULL THEN {len(STAY_LABELS)} {buckets} ELSE {len(STAY_BOUNDS_MONTHS)} END"
+@dataclass
+class Snapshot:
+    """The population on one date."""
+
+    on: date
+    by_age: dict[str, np.ndarray]  # registered / resident: [areas, 3 sexes, ages 0..100+ and unknown]
+    floating: np.ndarray  # [areas, 3 sexes]
+    details: Details | None = None  # for the dates asked as full
+
+
+@dataclass(frozen=True)
+class DistrictCodes:
+    """Small integers for district codes that keep their order: the i-th listed code (in code order, i from 1) is
+    ``2 i``; any other code (unknown '', or a code not listed) is odd, ``2 (number of listed codes below it) + 1``;
+    0 stands for "not a member".
+
+    So the minimum of coded values decodes to the same area as the minimum of the codes themselves (a household's
+    district is the smallest of its members'), and the area of a coded value is an array lookup.
+    """
+
+    areas: Areas
+
+    @property
+    def ordered(self) -> list[str]:
+        """The listed district codes in code order."""
+        return sorted(self.areas.codes[1:])
+
+    @property
+    def size(self) -> int:
+        """Number of coded values, 0 included."""
+        return 2 * len(self.ordered) + 2
+
+    def sql(self, code: str) -> str:
+        """SQL coding the district code column ``code`` (null stays null)."""
+        ordered = self.ordered
+        if not ordered:
+            return f"CAST(CASE WHEN {code} IS NOT NULL THEN 1 END AS SMALLINT)"
+        listed = "[" + ", ".join(f"'{c}'" for c in ordered) + "]"
+        below = " ".join(f"WHEN {code} < '{c}' THEN {2 * i + 1}" for i, c in enumerate(ordered))
+        return (
+            f"CAST(CASE WHEN {code} IS NOT NULL THEN coalesce(2 * list_position({listed}, {code}), "
+            f"CASE {below} ELSE {2 * len(ordered) + 1} END) END AS SMALLINT)"
+        )
+
+    def rows(self, coded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(member, area row or -1 for the city only) of coded values."""
+        lookup = np.full(self.size, -1, dtype=np.intp)
+        position = {code: i + 1 for i, code in enumerate(self.areas.codes[1:])}
+        for i, code in enumerate(self.ordered):
+            lookup[2 * (i + 1)] = position[code]
+        return coded > 0, lookup[coded]
+
+
+def _stamp(on: date) -> int:
+    return on.year * 10000 + on.month * 100 + on.day
+
+
+def _age_sql(on: date) -> str:
+    """Index on an age axis (0..OPEN_AGE, then unknown) of the completed years on ``on``, from the birth stamp
+    ``born`` (yyyymmdd) with the arithmetic of ``age_sql``; like ``age_index``, a negative age is unknown (``//``
+    truncates toward zero, so a birth less than a year after ``on`` gives 0, as there)."""
+    difference = f"({_stamp(on)} - born)"
+    return f"CASE WHEN born IS NULL OR {difference} <= -10000 THEN {AGE_UNKNOWN} ELSE least({difference} // 10000, {OPEN_AGE}) END"
 
 
 def _valid(on: date) -> str:
@@ -79,148 +140,231 @@ def _valid(on: date) -> str:
     return f"(s.valid_from <= {day} AND {day} < s.valid_to)"
 
 
-def _member(kind: Kind, on: date) -> str:
-    condition, district = membership_sql(kind, on)
-    return f"CASE WHEN {condition} THEN coalesce({district}, '') END"
+def _member_columns(dates: list[date]) -> tuple[list[str], dict[tuple[str, int], str]]:
+    """The district columns of every kind (code, '' when unknown, null when not a member), and which column answers
+    (kind, date index).
 
-
-def _people_sql(source: str, start: date, end: date) -> str:
-    """One slim row per state row valid on either date whose person belongs to any population on either date.
-
-    ``<kind>_0`` / ``<kind>_1`` is the district at the start / end (null when not a member), ``age_0`` / ``age_1``
-    the completed age. A state row valid on both dates is judged once when the definition does not depend on the
-    date (registered, floating: the same SQL for both dates), and its age at the start is one less than at the end
-    (the dates are exactly a year apart); this saves a third of the work.
+    A kind whose membership SQL is the same on every date (registered, floating) gets one column for all dates (the
+    date only decides through the row's validity); the others one column per date, null where the row is not
+    valid on it.
     """
-    schooling = " ".join(f"WHEN '{code}' THEN {years}" for code, years in YEARS_OF_SCHOOLING.items())
-    same_day = (start.month, start.day) == (end.month, end.day)
-    at_start = []
+    columns: list[str] = []
+    which: dict[tuple[str, int], str] = {}
     for kind in KINDS:
-        if membership_sql(kind, start) == membership_sql(kind, end):
-            at_start.append(
-                f"CASE WHEN valid_0 AND valid_1 THEN {kind}_1 WHEN valid_0 THEN {_member(kind, start)} END AS {kind}_0"
-            )
-        else:
-            at_start.append(f"CASE WHEN valid_0 THEN {_member(kind, start)} END AS {kind}_0")
-    shortcut = "WHEN valid_0 AND valid_1 THEN age_1 - 1 " if same_day else ""
-    at_start.append(f"CASE {shortcut}WHEN valid_0 THEN {age_sql(start)} END AS age_0")
-    at_end = [f"CASE WHEN {_valid(end)} THEN {_member(kind, end)} END AS {kind}_1" for kind in KINDS]
-    at_end.append(f"CASE WHEN {_valid(end)} THEN {age_sql(end)} END AS age_1")
-    member = " OR ".join(f"{kind}_{i} IS NOT NULL" for kind in KINDS for i in (0, 1))
-    return f"""
-SELECT * FROM (
-  SELECT {", ".join(at_start)}, registered_1, resident_1, floating_1, age_1, s.sex AS sex,
-    starts_with(s.urban_rural, '1') AS urban, CASE s.education {schooling} END AS schooling,
-    s.permit_status = 'valid' AS permit,
-    CASE WHEN floating_1 IS NOT NULL THEN left(s.hukou_region, 2) END AS province,
-    CASE WHEN floating_1 IS NOT NULL THEN {_stay_sql(end)} END AS stay,
-    CASE WHEN registered_1 IS NOT NULL OR resident_1 IS NOT NULL THEN s.household_id END AS household
-  FROM (
-    SELECT s.*, {", ".join(at_end)}, {_valid(start)} AS valid_0, {_valid(end)} AS valid_1
-    FROM {source} s
-    WHERE s.valid_to > {day_sql(start)} AND s.valid_from <= {day_sql(end)}
-  ) s
+        texts = [membership_sql(kind, on) for on in dates]
+        if all(text == texts[0] for text in texts):
+            condition, district = texts[0]
+            columns.append(f"CASE WHEN {condition} THEN coalesce({district}, '') END AS {kind}")
+            which.update({(kind, i): kind for i in range(len(dates))})
+            continue
+        for i, (on, (condition, district)) in enumerate(zip(dates, texts, strict=True)):
+            name = f"{kind}_{i}"
+            columns.append(f"CASE WHEN {_valid(on)} AND {condition} THEN coalesce({district}, '') END AS {name}")
+            which[(kind, i)] = name
+    return columns, which
+
+
+def _people_sql(source: str, dates: list[date], codes: DistrictCodes) -> tuple[str, dict[tuple[str, int], str]]:
+    """The slim rows from the state rows ``source`` for ``dates``, and the district column of each (kind, date)."""
+    members, which = _member_columns(dates)
+    columns = list(dict.fromkeys(which.values()))
+    coded = ", ".join(f"coalesce({codes.sql(name)}, 0) AS {name}" for name in columns)
+    education = " ".join(f"WHEN '{code}' THEN {i}" for i, code in enumerate(EDUCATION))
+    mask = " + ".join(f"CASE WHEN {_valid(on)} THEN {1 << i} ELSE 0 END" for i, on in enumerate(dates))
+    floating = " OR ".join(f"{c} IS NOT NULL" for c in dict.fromkeys(which[("floating", i)] for i in range(len(dates))))
+    sql = f"""
+SELECT * EXCLUDE (hukou_region, residence_since) REPLACE ({coded}),
+  CASE WHEN {floating} THEN left(hukou_region, 2) END AS province,
+  year(residence_since) * 12 + month(residence_since) AS since_month, day(residence_since) AS since_day
+FROM (
+  SELECT CAST({mask} AS INTEGER) AS v, {", ".join(members)},
+    CAST(year(s.birth_date) * 10000 + month(s.birth_date) * 100 + day(s.birth_date) AS INTEGER) AS born,
+    CAST({SEX_SQL} AS TINYINT) AS sex,
+    CAST(coalesce(CAST(starts_with(s.urban_rural, '1') AS TINYINT), {URBAN_UNKNOWN}) AS TINYINT) AS urban,
+    CAST(CASE s.education {education} ELSE {len(EDUCATION)} END AS TINYINT) AS education,
+    CAST(coalesce(s.permit_status = 'valid', false) AS TINYINT) AS permit,
+    s.hukou_region, s.residence_since, s.household_id AS household
+  FROM {source} s
+  WHERE s.valid_to > {day_sql(min(dates))} AND s.valid_from <= {day_sql(max(dates))}
 )
-WHERE {member}"""
+WHERE v <> 0"""
+    return sql, which
 
 
-def population_sql(source: str, start: date, end: date) -> str:
-    """The population query: the slim rows are computed once and grouped three ways (``part`` 1, 2, 3)."""
-    per_household = ", ".join(
-        f"count({kind}_1) AS {kind}_members, min({kind}_1) AS {kind}_district, "
-        f"count(*) FILTER (WHERE {kind}_1 IS NOT NULL AND age_1 >= {ELDERLY_AGE}) AS {kind}_elderly"
-        for kind in BLOCK_KINDS
-    )
-    household_keys = ", ".join(
-        f"{kind}_district AS {kind}_household_d, least({kind}_members, 2) AS {kind}_size, "
-        f"{kind}_members > 0 AND {kind}_elderly = {kind}_members AS {kind}_elderly_only"
-        for kind in BLOCK_KINDS
-    )
-    household_sums = ", ".join(f"sum({kind}_members) AS {kind}_members" for kind in BLOCK_KINDS)
-    return f"""
-WITH people AS MATERIALIZED ({_people_sql(source, start, end)})
-SELECT {STOCKS} AS part, registered_0, resident_0, floating_0, age_0, registered_1, resident_1, floating_1, age_1,
-  sex, urban, count(*) AS n, sum(schooling) AS schooling_years, count(schooling) AS schooling_known,
-  count(*) FILTER (WHERE permit) AS permits
-FROM people GROUP BY ALL
-UNION ALL BY NAME
-SELECT {ORIGINS} AS part, floating_1, province, stay, count(*) AS n
-FROM people WHERE floating_1 IS NOT NULL GROUP BY ALL
-UNION ALL BY NAME
-SELECT {HOUSEHOLDS} AS part, {household_keys}, count(*) AS households, {household_sums}
-FROM (SELECT household, {per_household} FROM people WHERE household IS NOT NULL GROUP BY household)
-GROUP BY ALL"""
+def _stay_sql(on: date) -> str:
+    """Bucket of whole months lived in the city on ``on`` (index into STAY_LABELS; the last index for unknown)."""
+    months = f"({on.year * 12 + on.month} - since_month - CASE WHEN {on.day} < since_day THEN 1 ELSE 0 END)"
+    buckets = " ".join(f"WHEN {months} < {bound} THEN {i}" for i, bound in enumerate(STAY_BOUNDS_MONTHS))
+    return f"CASE WHEN since_month IS NULL THEN {len(STAY_LABELS)} {buckets} ELSE {len(STAY_BOUNDS_MONTHS)} END"
 
 
-def read_population(engine: Engine, areas: Areas, source: str, start: date, end: date) -> PopulationCounts:
-    """Run the population query and scatter its rows into arrays over ``areas``."""
-    table = engine.arrow(population_sql(source, start, end))
+def _key(parts: list[tuple[str, int]]) -> str:
+    """One BIGINT from small integer columns: ``parts`` are (expression, number of values), most significant
+    first; :func:`_unkey` takes it apart."""
+    key = f"CAST({parts[0][0]} AS BIGINT)"
+    for expression, size in parts[1:]:
+        key = f"({key} * {size} + {expression})"
+    return key
+
+
+def _unkey(keys: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
+    values = []
+    rest = keys.astype(np.int64)
+    for size in reversed(sizes[1:]):
+        rest, value = np.divmod(rest, size)
+        values.append(value.astype(np.intp))
+    values.append(rest.astype(np.intp))
+    return values[::-1]
+
+
+def _layout(codes: DistrictCodes) -> dict[int, list[int]]:
+    """Sizes of the key parts of each grouping (see :func:`population_sql`)."""
+    c = codes.size
+    return {
+        STOCKS: [c, c, c, 3, AGES, 2],
+        DETAILS: [c, c, URBAN_UNKNOWN + 1, len(EDUCATION) + 1, 2],
+    }
+
+
+def population_sql(source: str, dates: list[date], full: list[int], codes: DistrictCodes) -> str:
+    """The statement for ``dates`` (details, households and origins for the date indices ``full``)."""
+    people, which = _people_sql(source, dates, codes)
+    sizes = _layout(codes)
+    parts = []
+    for i, on in enumerate(dates):
+        registered, resident, floating = (which[(kind, i)] for kind in KINDS)
+        age = _age_sql(on)
+        where = f"FROM people WHERE v & {1 << i} <> 0"
+        stock = _key(list(zip([registered, resident, floating, "sex", age, "permit"], sizes[STOCKS], strict=True)))
+        parts.append(f"SELECT {STOCKS * PART_STRIDE + i} AS part, {stock} AS key, count(*) AS n {where} GROUP BY key")
+        if i not in full:
+            continue
+        working = f"CAST({age} BETWEEN {SCHOOLING_AGES[0]} AND {SCHOOLING_AGES[1]} AS INTEGER)"
+        detail = _key(list(zip([registered, resident, "urban", "education", working], sizes[DETAILS], strict=True)))
+        parts.append(
+            f"SELECT {DETAILS * PART_STRIDE + i} AS part, {detail} AS key, count(*) AS n {where} "
+            f"AND ({registered} > 0 OR {resident} > 0) GROUP BY key"
+        )
+        elderly = f"({_stamp(on)} - born) // 10000 >= {ELDERLY_AGE}"
+        per_household = ", ".join(
+            f"count(*) FILTER (WHERE {col} > 0) AS {kind}_members, min(nullif({col}, 0)) AS {kind}_district, "
+            f"count(*) FILTER (WHERE {col} > 0 AND {elderly}) AS {kind}_elderly"
+            for kind, col in (("registered", registered), ("resident", resident))
+        )
+        household_keys = ", ".join(
+            f"{kind}_district AS {kind}_household_d, least({kind}_members, 2) AS {kind}_size, "
+            f"{kind}_members > 0 AND {kind}_elderly = {kind}_members AS {kind}_elderly_only"
+            for kind in BLOCK_KINDS
+        )
+        household_sums = ", ".join(f"sum({kind}_members) AS {kind}_members" for kind in BLOCK_KINDS)
+        parts.append(
+            f"SELECT {HOUSEHOLDS * PART_STRIDE + i} AS part, {household_keys}, count(*) AS n, {household_sums}\n"
+            f"FROM (SELECT household, {per_household} {where} AND household IS NOT NULL "
+            f"AND ({registered} > 0 OR {resident} > 0) GROUP BY household)\nGROUP BY ALL"
+        )
+        parts.append(
+            f"SELECT {ORIGINS * PART_STRIDE + i} AS part, {floating} AS origin_d, province, {_stay_sql(on)} AS stay, "
+            f"count(*) AS n {where} AND {floating} > 0 GROUP BY ALL"
+        )
+    union = "\nUNION ALL BY NAME\n".join(parts)
+    return f"WITH people AS MATERIALIZED ({people}\n)\n{union}"
+
+
+def read_snapshots(
+    engine: Engine, areas: Areas, source: str, dates: list[date], full: set[date]
+) -> dict[date, Snapshot]:
+    """The population on each of ``dates`` (with the details of those in ``full``) for every area."""
+    ordered = sorted(set(dates))
+    if len(ordered) > 30:
+        raise ValueError("at most 30 dates at once (one bit each)")
+    full_indices = [i for i, on in enumerate(ordered) if on in full]
+    codes = DistrictCodes(areas)
+    table = engine.arrow(population_sql(source, ordered, full_indices, codes))
     part = np.asarray(table.column("part").to_numpy(zero_copy_only=False), dtype=np.int64)
-    counts = _stocks(table.filter(pa.array(part == STOCKS)), areas)
-    counts.by_stay, counts.by_province = _origins(table.filter(pa.array(part == ORIGINS)), areas)
-    counts.households = _households(table.filter(pa.array(part == HOUSEHOLDS)), areas)
+    sizes = _layout(codes)
+
+    def rows_of(grouping: int, i: int) -> pa.Table:
+        return table.filter(pa.array(part == grouping * PART_STRIDE + i))
+
+    result: dict[date, Snapshot] = {}
+    for i, on in enumerate(ordered):
+        stock = rows_of(STOCKS, i)
+        n = column_values(stock, "n")
+        registered, resident, floating, sex, age, permit = _unkey(_ints(stock.column("key")), sizes[STOCKS])
+        by_age = {}
+        for kind, coded in (("registered", registered), ("resident", resident)):
+            member, area = codes.rows(coded)
+            by_age[kind] = _count(areas.size, member, area, sex * AGES + age, (3, AGES), n)
+        member, area = codes.rows(floating)
+        by_permit = _count(areas.size, member, area, sex * 2 + permit, (3, 2), n)
+        snapshot = Snapshot(on, by_age, by_permit.sum(axis=2))
+        if i in full_indices:
+            by_stay, by_province = _origins(rows_of(ORIGINS, i), areas, codes)
+            snapshot.details = Details(
+                **_schooling(rows_of(DETAILS, i), areas, codes, sizes[DETAILS]),
+                permit_holders=by_permit[:, :, 1].sum(axis=1),
+                households=_households(rows_of(HOUSEHOLDS, i), areas, codes),
+                by_stay=by_stay,
+                by_province=by_province,
+            )
+        result[on] = snapshot
+    return result
+
+
+def _ints(column: pa.ChunkedArray, fill: int = 0) -> np.ndarray:
+    return np.asarray(pc.fill_null(column, fill).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _count(
+    size: int,
+    member: np.ndarray,
+    area: np.ndarray,
+    cell: np.ndarray | None,
+    shape: tuple[int, ...],
+    weights: np.ndarray,
+) -> np.ndarray:
+    """Sum ``weights`` of members into [areas, *shape] (``cell``: each row's flat index into ``shape``): their
+    district row, and the city (row 0). Members without a listed district are first put in row 0, which then gets
+    the whole city's sum."""
+    rows = area[member]
+    flat = np.where(rows >= 0, rows, 0)
+    cells = int(np.prod(shape, dtype=np.int64))
+    if cell is not None:
+        flat = flat * cells + cell[member]
+    counts = np.bincount(flat, weights=weights[member], minlength=size * cells).reshape(size, *shape)
+    counts[0] = counts.sum(axis=0)
     return counts
 
 
-def _stocks(table: pa.Table, areas: Areas) -> PopulationCounts:
-    size = areas.size
-    sex = sex_index(table.column("sex"))
+def _schooling(
+    table: pa.Table, areas: Areas, codes: DistrictCodes, sizes: list[int]
+) -> dict[str, dict[str, np.ndarray]]:
+    """Urban persons, persons with an urban-rural code, years of schooling and persons aged 16-59 with an education
+    record, per block and area."""
     n = column_values(table, "n")
-    urban_flag = table.column("urban")
-    is_urban = np.asarray(pc.fill_null(urban_flag, False).to_numpy(zero_copy_only=False), dtype=np.float64)
-    has_code = np.asarray(pc.is_valid(urban_flag).to_numpy(zero_copy_only=False), dtype=np.float64)
-    age_end = age_index(table.column("age_1"))
-    schooling = (age_end >= SCHOOLING_AGES[0]) & (age_end <= SCHOOLING_AGES[1])
-    result: dict[str, dict[str, np.ndarray]] = {}
-    floating: dict[str, np.ndarray] = {}
-    for suffix, when in (("0", "start"), ("1", "end")):
-        age = age_index(table.column(f"age_{suffix}"))
-        for kind in KINDS:
-            member, rows = areas.rows(table.column(f"{kind}_{suffix}"))
-            if kind == "floating":
-                floating[when] = np.zeros((size, 3))
-                scatter(floating[when], member, rows, (sex,), n)
-            else:
-                by_age = np.zeros((size, 3, OPEN_AGE + 2))
-                scatter(by_age, member, rows, (sex, age), n)
-                result.setdefault(kind, {})[when] = by_age
-    sums: dict[str, dict[str, np.ndarray]] = {name: {} for name in ("urban", "known", "years", "schooled", "permits")}
-    for kind in KINDS:
-        member, rows = areas.rows(table.column(f"{kind}_1"))
-        for name, weights in (
-            ("urban", n * is_urban),
-            ("known", n * has_code),
-            ("years", column_values(table, "schooling_years") * schooling),
-            ("schooled", column_values(table, "schooling_known") * schooling),
-            ("permits", column_values(table, "permits")),
-        ):
-            target = np.zeros(size)
-            scatter(target, member, rows, (), weights)
-            sums[name][kind] = target
-    return PopulationCounts(
-        start={kind: result[kind]["start"] for kind in BLOCK_KINDS},
-        end={kind: result[kind]["end"] for kind in BLOCK_KINDS},
-        floating_start=floating["start"],
-        floating_end=floating["end"],
-        urban=sums["urban"],
-        urban_known=sums["known"],
-        schooling_years=sums["years"],
-        schooling_known=sums["schooled"],
-        permit_holders=sums["permits"]["floating"],
-        households={},
-        by_stay=np.zeros((size, len(STAY_LABELS) + 1)),
-        by_province=[],
-    )
+    registered, resident, urban, education, working = _unkey(_ints(table.column("key")), sizes)
+    shape = (URBAN_UNKNOWN + 1, len(EDUCATION) + 1, 2)
+    cell = (urban * shape[1] + education) * 2 + working
+    sums: dict[str, dict[str, np.ndarray]] = {
+        name: {} for name in ("urban", "urban_known", "schooling_years", "schooling_known")
+    }
+    for kind, coded in (("registered", registered), ("resident", resident)):
+        member, area = codes.rows(coded)
+        counts = _count(areas.size, member, area, cell, shape, n)
+        sums["urban"][kind] = counts[:, 1].sum(axis=(1, 2))
+        sums["urban_known"][kind] = counts[:, :URBAN_UNKNOWN].sum(axis=(1, 2, 3))
+        schooled = counts[:, :, : len(EDUCATION), 1].sum(axis=1)  # [areas, education codes]
+        sums["schooling_years"][kind] = schooled @ SCHOOL_YEARS
+        sums["schooling_known"][kind] = schooled.sum(axis=1)
+    return sums
 
 
-def _origins(table: pa.Table, areas: Areas) -> tuple[np.ndarray, list[dict[str, int]]]:
-    size = areas.size
-    member, rows = areas.rows(table.column("floating_1"))
-    stay = np.asarray(table.column("stay").fill_null(len(STAY_LABELS)).to_numpy(zero_copy_only=False), dtype=np.intp)
+def _origins(table: pa.Table, areas: Areas, codes: DistrictCodes) -> tuple[np.ndarray, list[dict[str, int]]]:
+    member, rows = codes.rows(_ints(table.column("origin_d")))
+    stay = _ints(table.column("stay"), len(STAY_LABELS))
     n = column_values(table, "n")
-    by_stay = np.zeros((size, len(STAY_LABELS) + 1))
-    scatter(by_stay, member, rows, (stay,), n)
-    by_province: list[dict[str, int]] = [{} for _ in range(size)]
+    by_stay = _count(areas.size, member, rows, stay, (len(STAY_LABELS) + 1,), n)
+    by_province: list[dict[str, int]] = [{} for _ in range(areas.size)]
     for is_member, row, province, count in zip(
         member.tolist(), rows.tolist(), table.column("province").to_pylist(), n.tolist(), strict=True
     ):
@@ -232,19 +376,19 @@ def _origins(table: pa.Table, areas: Areas) -> tuple[np.ndarray, list[dict[str, 
     return by_stay, by_province
 
 
-def _households(table: pa.Table, areas: Areas) -> dict[str, np.ndarray]:
-    households = column_values(table, "households")
+def _households(table: pa.Table, areas: Areas, codes: DistrictCodes) -> dict[str, np.ndarray]:
+    households = column_values(table, "n")
     result: dict[str, np.ndarray] = {}
     for kind in BLOCK_KINDS:
-        member, rows = areas.rows(table.column(f"{kind}_household_d"))
-        size = np.asarray(table.column(f"{kind}_size").fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+        member, rows = codes.rows(_ints(table.column(f"{kind}_household_d")))
+        size = _ints(table.column(f"{kind}_size"))
         elderly = np.asarray(
-            table.column(f"{kind}_elderly_only").fill_null(False).to_numpy(zero_copy_only=False), dtype=bool
+            pc.fill_null(table.column(f"{kind}_elderly_only"), False).to_numpy(zero_copy_only=False), dtype=bool
         )
         target = np.zeros((areas.size, 4))
         for column, weights in enumerate(
             (households, column_values(table, f"{kind}_members"), households * (size == 1), households * elderly)
         ):
-            scatter(target[:, column], member, rows, (), weights)
+            target[:, column] = _count(areas.size, member, rows, None, (), weights)
         result[kind] = target
     return result
