@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -107,6 +108,66 @@ def _desk(register: Register, rules: Path | None, holidays: list[Path] | None) -
     return PermitDesk(register, _rules(rules), _calendar(holidays))
 
 
+def cli_actor() -> str:
+    """Who runs the command, for the audit log (the operating-system account)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in a bare container: still an entry, marked unknown
+        return "unknown"
+
+
+def audit_entry(
+    register: Register, action: str, id_text: str | None, outcome: str = "ok", detail: dict[str, Any] | None = None
+) -> None:
+    """Append an entry to the service's audit log (:mod:`renkou.api.audit`) for a permit command, as the service
+    does for the same act: masked ID, the register's keyed subject id, never the full number."""
+    from datetime import UTC, datetime
+
+    from renkou.api.audit import AuditEvent, append
+    from renkou.api.persons import subject_key
+    from renkou.api.schema import ensure_schema
+    from renkou.ids import InvalidCitizenID, mask, parse_id
+
+    target = subject = None
+    if id_text is not None:
+        try:
+            number = parse_id(id_text).number
+        except InvalidCitizenID:
+            return  # nothing was read or written about anyone
+        target = mask(number)
+        subject = subject_key(register.engine, register.keys, number)
+    ensure_schema(register.engine)
+    event = AuditEvent(
+        action=action,
+        outcome=outcome,
+        actor=cli_actor(),
+        role="cli",
+        target=target,
+        subject_id=subject,
+        client="cli",
+        detail={"via": "cli", **(detail or {})},
+    )
+    append(register.engine, event, datetime.now(UTC).replace(tzinfo=None))
+
+
+T = TypeVar("T")
+
+
+def audited(
+    register: Register, action: str, id_text: str | None, work: Callable[[], T], detail: Callable[[T], dict[str, Any]]
+) -> T:
+    """Run ``work`` and audit it; a refusal (a user error) is audited with its code, then raised."""
+    try:
+        result = work()
+    except UserError as error:
+        audit_entry(register, action, id_text, error.code, {"reason": error.en})
+        raise
+    audit_entry(register, action, id_text, "ok", detail(result))
+    return result
+
+
 def _state_json(state: PermitState) -> dict[str, Any]:
     window = state.window
     return {
@@ -157,6 +218,13 @@ def apply_command(
     id_number: IdOption,
     on: OnOption = None,
     basis: Annotated[list[str] | None, typer.Option("--basis", help=BASIS_HELP)] = None,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="符合条件时登记受理（permit_applied 事件）。\n\nRecord the accepted application (a permit_applied event).",
+        ),
+    ] = False,
     rules: RulesOption = None,
     holidays: HolidaysOption = None,
     as_json: JsonOption = False,
@@ -165,9 +233,17 @@ def apply_command(
 
     Check an application and give the issue deadline (exit 1 listing the reasons when not eligible).
     """
-    register = _open(db, read_only=True)
+    register = _open(db, read_only=False)  # the audit log is written
     try:
-        application = _desk(register, rules, holidays).apply(id_number, parse_day(on, "--on"), _bases(basis))
+        desk = _desk(register, rules, holidays)
+        day = parse_day(on, "--on")
+        application = audited(
+            register,
+            "permit.apply",
+            id_number,
+            lambda: desk.apply(id_number, day, _bases(basis), record=record),
+            lambda a: {"eligible": a.eligibility.eligible, "recorded": bool(a.batch_id)},
+        )
     finally:
         register.close()
     result, deadline = application.eligibility, application.deadline
@@ -227,7 +303,13 @@ def issue_command(
     register = _open(db, read_only=False)
     try:
         desk = _desk(register, rules, holidays)
-        issued = desk.issue(id_number, day, accepted=accepted_on, permit_no=permit_no, declared=_bases(basis))
+        issued = audited(
+            register,
+            "permit.issue",
+            id_number,
+            lambda: desk.issue(id_number, day, accepted=accepted_on, permit_no=permit_no, declared=_bases(basis)),
+            lambda i: {"permit_no": i.permit_no, "batch_id": i.batch_id, "late": i.late},
+        )
         fee = desk.rules.fees.first_issue
     finally:
         register.close()
@@ -271,7 +353,14 @@ def endorse_command(
     day = parse_day(on, "--on")
     register = _open(db, read_only=False)
     try:
-        endorsed = _desk(register, rules, holidays).endorse(id_number, day)
+        desk = _desk(register, rules, holidays)
+        endorsed = audited(
+            register,
+            "permit.endorse",
+            id_number,
+            lambda: desk.endorse(id_number, day),
+            lambda e: {"late": e.late, "batch_id": e.batch_id},
+        )
     finally:
         register.close()
     if as_json:
@@ -317,7 +406,14 @@ def cancel_command(
     day = parse_day(on, "--on")
     register = _open(db, read_only=False)
     try:
-        cancelled = _desk(register, rules, holidays).cancel(id_number, day, departed=departed)
+        desk = _desk(register, rules, holidays)
+        cancelled = audited(
+            register,
+            "permit.cancel",
+            id_number,
+            lambda: desk.cancel(id_number, day, departed=departed),
+            lambda c: {"batch_id": c.batch_id, "departed": departed},
+        )
     finally:
         register.close()
     if as_json:
@@ -329,6 +425,53 @@ def cancel_command(
         )
         return
     print(f"已注销 / cancelled: {cancelled.state.permit_no}  持证人 / holder: {cancelled.person.masked}")
+
+
+def replace_command(
+    db: DbOption,
+    id_number: IdOption,
+    on: OnOption = None,
+    permit_no: Annotated[
+        str | None, typer.Option("--permit-no", help="新证号（默认自动编号）。\n\nNew number (default: numbered).")
+    ] = None,
+    rules: RulesOption = None,
+    holidays: HolidaysOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """换领、补领居住证（新证号，居住年限连续计算）。
+
+    Replace a lost or worn permit under a new number (the years go on).
+    """
+    day = parse_day(on, "--on")
+    register = _open(db, read_only=False)
+    try:
+        desk = _desk(register, rules, holidays)
+        replaced = audited(
+            register,
+            "permit.replace",
+            id_number,
+            lambda: desk.replace(id_number, day, permit_no=permit_no),
+            lambda r: {"permit_no": r.state.permit_no, "batch_id": r.batch_id},
+        )
+    finally:
+        register.close()
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "id": replaced.person.masked,
+                    "old_permit_no": replaced.old_no,
+                    "batch_id": replaced.batch_id,
+                    "state": _state_json(replaced.state),
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    print(
+        f"已换领 / replaced: {replaced.old_no} -> {replaced.state.permit_no}  持证人 / holder: {replaced.person.masked}"
+    )
+    _print_state(replaced.state)
 
 
 def status_command(
@@ -353,9 +496,16 @@ def status_command(
 
     day = parse_day(on, "--on")
     table = load_table(services)
-    register = _open(db, read_only=True)
+    register = _open(db, read_only=False)  # the audit log is written
     try:
-        found = _desk(register, rules, holidays).status(id_number, day, table)
+        desk = _desk(register, rules, holidays)
+        found = audited(
+            register,
+            "permit.status",
+            id_number,
+            lambda: desk.status(id_number, day, table),
+            lambda f: {"on": day.isoformat()},
+        )
     finally:
         register.close()
     granted = found.entitlements.granted if found.entitlements else ()
@@ -414,14 +564,18 @@ def _list(
         raise UserError(f"选项 --within 的取值 {within} 不能为负", f"option --within: {within} must not be negative")
     day = parse_day(on, "--on")
     permit_rules, calendar = _rules(rules), _calendar(holidays)
-    register = _open(db, read_only=True)
+    register = _open(db, read_only=False)  # the audit log is written
     try:
         entries = lists.collect(register, day, permit_rules, calendar, district)
         if kind == "due":
             chosen = lists.due(entries, day, calendar.add_working_days(day, within) if within else day)
         else:
             chosen = lists.overdue(entries)
-        return day, lists.rows(register, chosen, day, calendar)
+        found = lists.rows(register, chosen, day, calendar)
+        # A list names persons (masked): audited like the service's list, once per list.
+        detail = {"district": district, "on": day.isoformat(), "count": len(found)}
+        audit_entry(register, f"permit.{kind}_list", None, "ok", detail)
+        return day, found
     finally:
         register.close()
 
@@ -605,6 +759,7 @@ def register(app: typer.Typer) -> None:
         ("issue", issue_command, "签发居住证。\n\nIssue a residence permit."),
         ("endorse", endorse_command, "办理居住证年度签注。\n\nRecord the yearly endorsement."),
         ("cancel", cancel_command, "注销居住证。\n\nCancel a residence permit."),
+        ("replace", replace_command, "换领、补领居住证。\n\nReplace a residence permit."),
         ("status", status_command, "查询某人的居住证状态与可享受的服务。\n\nOne person's permit status and services."),
         ("due", due_command, "各区待签注名单。\n\nPermits due for endorsement, per district."),
         ("overdue", overdue_command, "各区逾期未签注名单。\n\nPermits overdue (suspended), per district."),
