@@ -122,19 +122,26 @@ def fan_chart(
     return figure
 
 
-COMPARISON_STYLES = {"linear": "--", "exponential": ":", "logistic": "-.", "regression": (0, (5, 1, 1, 1, 1, 1))}
+COMPARISON_STYLES = {
+    "linear": ("#7f7f7f", "--"),
+    "exponential": ("#c0504d", ":"),
+    "logistic": ("#9bbb59", "-."),
+    "regression": ("#8064a2", (0, (5, 1, 1, 1, 1, 1))),
+}
 
 
 def comparison_chart(
     history: tuple[Sequence[int], Sequence[float]],
     years: Sequence[int],
     cohort: Mapping[str, ArrayLike],
-    models: Mapping[str, tuple[Sequence[int], ArrayLike]],
+    models: Mapping[str, tuple[str, Sequence[int], ArrayLike]],
     title: str,
 ) -> Figure:
     """The observed totals as points, the cohort-component variants (medium as a line, low to high as a band) and
-    each trend or regression model as a grey line over its years (history and projection)."""
+    each trend or regression model (method -> (label, years, values)) as a line of its own colour and dash over the
+    history and projection years."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(6.3, 4.2), layout="constrained")
     axes = figure.add_subplot()
@@ -151,20 +158,15 @@ def comparison_chart(
         )
     if "medium" in cohort:
         axes.plot(
-            x, np.asarray(cohort["medium"]), color=FAN_COLOUR, linewidth=1.6, label="队列要素法 中 / cohort medium"
+            x, np.asarray(cohort["medium"]), color=FAN_COLOUR, linewidth=1.8, label="队列要素法 中 / cohort medium"
         )
-    for name, (model_years, values) in models.items():
-        axes.plot(
-            np.asarray(model_years),
-            np.asarray(values),
-            color="#555555",
-            linewidth=1.0,
-            linestyle=COMPARISON_STYLES.get(name, "-"),
-            label=name,
-        )
+    for method, (label, model_years, values) in models.items():
+        colour, dash = COMPARISON_STYLES.get(method, ("#555555", "-"))
+        axes.plot(np.asarray(model_years), np.asarray(values), color=colour, linewidth=1.2, linestyle=dash, label=label)
     axes.plot(
         np.asarray(history[0]), np.asarray(history[1]), "o", color="black", markersize=3.5, label="实际 / observed"
     )
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
     axes.set_title(title)
     axes.legend(loc="upper left")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -101,6 +102,16 @@ def project_command(
             "--mortality", help="死亡模型 / brass (e0 held) or lee-carter (e0 gain from the register's years)"
         ),
     ] = "brass",
+    table: Annotated[
+        Path | None,
+        typer.Option(
+            "--table", help="分组表 / table by variant, region, year, sex, five-year age group (.csv or .json)"
+        ),
+    ] = None,
+    pyramid_years: Annotated[
+        list[int] | None,
+        typer.Option("--pyramid-year", help="金字塔年份（可重复）/ pyramid of this year vs the base (repeatable)"),
+    ] = None,
 ) -> None:
     """队列要素法人口预测：明确输入（A.yaml）或情景（总和生育率、预期寿命、迁移路径与高中低方案），可选随机预测。
 
@@ -109,6 +120,10 @@ def project_command(
     the assumptions are estimated from the register (every district and the city, low/medium/high, and with
     --intervals a stochastic run).
     """
+    if table is not None:
+        from renkou.projection.output import check_table_path
+
+        check_table_path(table)
     if from_register is not None:
         if base is not None or assumptions is not None or scenario is not None or city is not None or stochastic:
             raise UserError(
@@ -120,16 +135,26 @@ def project_command(
                 f"--mortality 应为 brass 或 lee-carter：{mortality}",
                 f"--mortality must be brass or lee-carter: {mortality}",
             )
-        _from_register(from_register, as_of, steps, out, intervals, charts, trajectories, seed, as_json, mortality)
+        if pyramid_years and charts is None:
+            raise UserError("--pyramid-year 需要 --charts", "--pyramid-year needs --charts")
+        extra = {"mortality": mortality, "table": table, "pyramid_years": pyramid_years}
+        _from_register(from_register, as_of, steps, out, intervals, charts, trajectories, seed, as_json, extra)
         return
     if mortality != "brass":
         raise UserError("--mortality 仅用于 --from-register", "--mortality needs --from-register")
-    if as_of is not None or charts is not None:
-        raise UserError("--as-of 和 --charts 仅用于 --from-register", "--as-of and --charts need --from-register")
+    if as_of is not None:
+        raise UserError("--as-of 仅用于 --from-register", "--as-of needs --from-register")
     if base is None:
         raise UserError("请给出 --base（或 --from-register）", "give --base (or --from-register)")
+    if pyramid_years and charts is None:
+        raise UserError("--pyramid-year 需要 --charts", "--pyramid-year needs --charts")
     if stochastic:
-        _stochastic(base, scenario, city, intervals, trajectories, seed, as_json)
+        if table is not None or pyramid_years:
+            raise UserError(
+                "--table 和 --pyramid-year 用于确定性预测；随机预测见 --intervals",
+                "--table and --pyramid-year are for deterministic runs; a stochastic run writes --intervals",
+            )
+        _stochastic(base, scenario, city, intervals, trajectories, seed, as_json, charts)
         return
     if intervals is not None or trajectories is not None or seed is not None:
         raise UserError(
@@ -157,6 +182,15 @@ def project_command(
     if components is not None:
         report["components"] = str(components)
         report["component_rows"] = write_components(components, inputs, result, series)
+    if table is not None:
+        from renkou.projection.output import write_table
+
+        report["table"] = str(table)
+        report["table_rows"] = write_table(table, inputs.years, inputs.ages, result, series)
+    if charts is not None:
+        report["charts"] = [
+            str(p) for p in _pyramids(charts, inputs.years, inputs.ages, result, series, pyramid_years, city)
+        ]
     if as_json:
         print(json.dumps(report, ensure_ascii=False))
         return
@@ -180,7 +214,7 @@ def _from_register(
     trajectories: int | None,
     seed: int | None,
     as_json: bool,
-    mortality: str = "brass",
+    extra: dict[str, Any],
 ) -> None:
     from renkou.projection.from_register import project_from_register
     from renkou.register.store import Register
@@ -208,7 +242,9 @@ def _from_register(
             charts=charts,
             trajectories=trajectories or 200,
             seed=1 if seed is None else seed,
-            mortality=mortality,
+            mortality=extra["mortality"],
+            table=extra["table"],
+            pyramid_years=extra["pyramid_years"],
         )
     finally:
         register.close()
@@ -240,6 +276,7 @@ def _stochastic(
     trajectories: int | None,
     seed: int | None,
     as_json: bool,
+    charts: Path | None = None,
 ) -> None:
     from dataclasses import replace
 
@@ -248,8 +285,8 @@ def _stochastic(
 
     if scenario is None:
         raise UserError("随机预测需要 --scenario", "--stochastic needs --scenario")
-    if intervals is None and not as_json:
-        raise UserError("请指定 --intervals 或 --json", "give --intervals or --json")
+    if intervals is None and not as_json and charts is None:
+        raise UserError("请指定 --intervals、--charts 或 --json", "give --intervals, --charts or --json")
     plan = _read_scenario(base, scenario)
     _compile(plan, scenario)  # the medium paths must be valid before drawing around them
     settings = plan.stochastic
@@ -271,6 +308,8 @@ def _stochastic(
     if intervals is not None:
         report["intervals"] = str(intervals)
         report["rows"] = write_intervals(intervals, years, plan.ages, summary)
+    if charts is not None:
+        report["charts"] = [str(_fan_chart(charts, years, summary, city))]
     if as_json:
         print(json.dumps(report, ensure_ascii=False))
         return
@@ -283,6 +322,83 @@ def _stochastic(
         )
     if intervals is not None:
         print(f"已写出 / wrote {intervals} ({report['rows']} rows)")
+
+
+def _chart_series(regions: list[str], what: str) -> str:
+    """The one region a chart shows: the city (the last, when --city added it) or the only region."""
+    if len(regions) == 1:
+        return regions[0]
+    raise UserError(
+        f"有多个地区时{what}需要 --city（图表显示全市）",
+        f"{what} with several regions needs --city (charts show the city)",
+    )
+
+
+def _pyramids(
+    folder: Path,
+    years: list[int],
+    ages: list[int],
+    result: Any,
+    series: list[tuple[str, str]],
+    pyramid_years: list[int] | None,
+    city: str | None,
+) -> list[Path]:
+    """Pyramid of each chosen year (default the last) against the base year, for the medium variant (or the first)
+    of the city or the only region, written as ``pyramid-<year>.png``."""
+    from renkou.projection import charts
+
+    regions = list(dict.fromkeys(region for region, _ in series))
+    region = city if city is not None else _chart_series(regions, "--charts")
+    variants = [variant for r, variant in series if r == region]
+    variant = "medium" if "medium" in variants else variants[0]
+    k = series.index((region, variant))
+    chosen = pyramid_years or [years[-1]]
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for year in chosen:
+        if year not in years:
+            raise UserError(
+                f"金字塔年份 {year} 不在预测年份 {years[0]}-{years[-1]} 之内",
+                f"pyramid year {year} is not a projected year {years[0]}-{years[-1]}",
+            )
+        t = years.index(year)
+        base, later = (_single_years(result.population[k, i], ages) for i in (0, t))
+        title = f"{region} 人口金字塔 / population pyramid {year} ({variant}) vs {years[0]}"
+        written.append(
+            charts.save(partial(charts.pyramid, base, later, years[0], year, title), folder / f"pyramid-{year}.png")
+        )
+    return written
+
+
+def _single_years(population: Any, ages: list[int]) -> Any:
+    """``(2, A)`` in the projection's groups as ``(2, 101)`` for the pyramid, which sums single years into five-year
+    groups: a five-year group's persons are put on its first year (the pyramid only ever shows the group's sum)."""
+    import numpy as np
+
+    if len(ages) == 101:
+        return population
+    out = np.zeros((2, 101))
+    for index, age in enumerate(ages):
+        out[:, min(age, 100)] += population[:, index]
+    return out
+
+
+def _fan_chart(folder: Path, years: list[int], summary: Any, city: str | None) -> Path:
+    """Fan chart of the total population and of births for the city (or the only region) of a stochastic run."""
+    from renkou.projection import charts
+    from renkou.projection.output import quantile_label
+
+    region = city if city is not None else _chart_series(list(summary.regions), "--charts")
+    c = summary.regions.index(region)
+    totals = {quantile_label(q): summary.population_total[i, c] for i, q in enumerate(summary.quantiles)}
+    births = {quantile_label(q): summary.births_total[i, c] for i, q in enumerate(summary.quantiles)}
+    folder.mkdir(parents=True, exist_ok=True)
+    none: dict[str, Any] = {}  # no deterministic variants in a stochastic run
+    panels = [("人口 / population", years, none, totals), ("出生人数 / births", years[1:], none, births)]
+    return charts.save(
+        partial(charts.fan_chart, panels, f"{region} 随机预测 / stochastic projection {years[0]}-{years[-1]}"),
+        folder / "fan-chart.png",
+    )
 
 
 def compile_command(

@@ -73,11 +73,21 @@ def _regression_fit(history: History, covariates: Covariates, out_years: list[in
         missing = [year for year in out_years if year not in given_years]
         if missing:
             notes.append(
-                f"covariate {name}: no value for {missing[0]}-{missing[-1]}, extended by its straight-line trend"
-                if len(missing) > 1
-                else f"covariate {name}: no value for {missing[0]}, extended by its straight-line trend"
+                f"covariate {name}: no value for {year_ranges(missing)}: interpolated between given years, beyond "
+                "them its straight-line trend"
             )
     return regression(fit_years, totals, x, covariates.names, future, out_years)
+
+
+def year_ranges(years: list[int]) -> str:
+    """Sorted years as compact ranges: [2021, 2022, 2023, 2026] -> "2021-2023, 2026"."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
 def compare_models(
@@ -180,7 +190,8 @@ def write_comparison(folder: Path, comparison: Comparison, title: str) -> dict[s
             f"无法写入 {folder}：{error.strerror}", f"cannot write into {folder}: {error.strerror}"
         ) from error
     models = {
-        f"{METHOD_ZH.get(fit.method, fit.method)} / {fit.method}": (fit.years, fit.values) for fit in comparison.fits
+        fit.method: (f"{METHOD_ZH.get(fit.method, fit.method)} / {fit.method}", fit.years, fit.values)
+        for fit in comparison.fits
     }
     chart = charts.save(
         lambda: charts.comparison_chart(

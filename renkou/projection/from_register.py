@@ -32,8 +32,10 @@ The domain functions here are pure; :func:`estimate_from_register` is the one th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -352,15 +354,20 @@ def project_from_register(
     seed: int = 1,
     kind: str = "resident",
     mortality: str = "brass",
+    table: Path | None = None,
+    pyramid_years: Sequence[int] | None = None,
 ) -> RegisterProjection:
     """Estimate the inputs (:func:`estimate_from_register`), project every district under the low, medium and high
     variants and the city as their sum, write ``out`` (variant,region,year,sex,age,population); with ``intervals``
     also run the stochastic projection and write its quantiles; with ``charts`` (a folder) draw ``fan-chart.png``
-    and ``pyramid-<last year>.png`` there. ``mortality="lee-carter"`` moves every district's e0 by the city's
+    and ``pyramid-<year>.png`` for each of ``pyramid_years`` (default the last year) there; with ``table`` (``.csv``
+    or ``.json``) write the population by variant, region, year, sex and five-year age group.
+    ``mortality="lee-carter"`` moves every district's e0 by the city's
     Lee-Carter forecast fitted on the register's years (:mod:`renkou.projection.from_register_lee_carter`) instead
     of holding it constant."""
+    from renkou.errors import UserError
     from renkou.projection.districts import add_city
-    from renkou.projection.output import quantile_label, write_intervals, write_population
+    from renkou.projection.output import quantile_label, write_intervals, write_population, write_table
     from renkou.projection.scenario import compile_scenario
     from renkou.projection.stochastic import run_stochastic
 
@@ -381,6 +388,16 @@ def project_from_register(
     files = {"projection": out}
     write_population(out, inputs, result, series)
     years = inputs.years
+    shown = list(pyramid_years) if pyramid_years else [years[-1]]
+    outside = [year for year in shown if year not in years]
+    if outside:
+        raise UserError(
+            f"金字塔年份 {outside[0]} 不在预测年份 {years[0]}-{years[-1]} 之内",
+            f"pyramid year {outside[0]} is not a projected year {years[0]}-{years[-1]}",
+        )
+    if table is not None:
+        write_table(table, years, scenario.ages, result, series)
+        files["table"] = table
     totals = {
         variant: result.population[k].sum(axis=(-1, -2)).tolist()
         for k, (region, variant) in enumerate(series)
@@ -401,7 +418,9 @@ def project_from_register(
             write_intervals(intervals, years, scenario.ages, summary)
             files["intervals"] = intervals
         if charts is not None:
-            files.update(_draw(charts, estimates, result, series, city, years, totals, births, quantiles, summary))
+            files.update(
+                _draw(charts, estimates, result, series, city, years, totals, births, quantiles, summary, shown)
+            )
     return RegisterProjection(years, city, totals, quantiles, files, estimates)
 
 
@@ -416,6 +435,7 @@ def _draw(
     births: dict[str, list[float]],
     quantiles: dict[str, list[float]],
     summary: StochasticSummary,
+    pyramid_years: Sequence[int],
 ) -> dict[str, Path]:
     from renkou.projection import charts
     from renkou.projection.output import quantile_label
@@ -434,15 +454,16 @@ def _draw(
         folder / "fan-chart.png",
     )
     medium = series.index((city, "medium"))
-    last = years[-1]
-    pyramid = charts.save(
-        lambda: charts.pyramid(
+    drawn = {"fan_chart": fan}
+    for year in pyramid_years:
+        draw = partial(
+            charts.pyramid,
             result.population[medium, 0],
-            result.population[medium, -1],
+            result.population[medium, years.index(year)],
             years[0],
-            last,
-            f"全市人口金字塔 / population pyramid {last} (medium) vs {years[0]}",
-        ),
-        folder / f"pyramid-{last}.png",
-    )
-    return {"fan_chart": fan, "pyramid": pyramid}
+            year,
+            f"全市人口金字塔 / population pyramid {year} (medium) vs {years[0]}",
+        )
+        # "pyramid" is the last year's (the key the demo has always had); other years carry theirs.
+        drawn["pyramid" if year == years[-1] else f"pyramid_{year}"] = charts.save(draw, folder / f"pyramid-{year}.png")
+    return drawn

@@ -199,3 +199,83 @@ def stochastic_summary_json(scenario_years: list[int], summary: StochasticSummar
             for k, region in enumerate(summary.regions)
         },
     }
+
+
+TABLE_COLUMNS = ("variant", "region", "year", "sex", "age_group", "population")
+
+
+def age_groups(ages: list[int], width: int = 5) -> list[tuple[str, list[int]]]:
+    """Five-year groups (``0-4``, ``5-9``, ...) of the projection's age groups, the open one last (``100+``); with
+    five-year steps every group is its own. Returns (label, indices into ``ages``)."""
+    open_age = ages[-1]
+    groups: dict[int, list[int]] = {}
+    for index, age in enumerate(ages[:-1]):
+        groups.setdefault(age // width * width, []).append(index)
+    out = []
+    for low, members in groups.items():
+        high = ages[members[-1] + 1] - 1  # the last year of the last member group
+        out.append((f"{low}-{high}", members))
+    out.append((f"{open_age}+", [len(ages) - 1]))
+    return out
+
+
+def table_rows(
+    years: list[int], ages: list[int], result: Projection, series: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """The population by variant, region, year, sex (F, M and T for both) and five-year age group, with a
+    ``total`` row per sex, as records."""
+    groups = age_groups(ages)
+    rows: list[dict[str, Any]] = []
+    for k, (region, variant) in enumerate(series):
+        for t, year in enumerate(years):
+            by_sex = result.population[k, t]
+            for sex, values in (("F", by_sex[0]), ("M", by_sex[1]), ("T", by_sex[0] + by_sex[1])):
+                for label, members in groups:
+                    rows.append(
+                        {
+                            "variant": variant,
+                            "region": region,
+                            "year": year,
+                            "sex": sex,
+                            "age_group": label,
+                            "population": round(float(values[members].sum()), 4),
+                        }
+                    )
+                rows.append(
+                    {
+                        "variant": variant,
+                        "region": region,
+                        "year": year,
+                        "sex": sex,
+                        "age_group": "total",
+                        "population": round(float(values.sum()), 4),
+                    }
+                )
+    return rows
+
+
+def check_table_path(path: Path) -> str:
+    """The table file's suffix (``.csv`` or ``.json``), or a one-line error (checked before a long run)."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".json"):
+        raise UserError(f"表格文件应为 .csv 或 .json：{path}", f"a table file must end in .csv or .json: {path}")
+    return suffix
+
+
+def write_table(
+    path: Path, years: list[int], ages: list[int], result: Projection, series: list[tuple[str, str]]
+) -> int:
+    """Write :func:`table_rows` as CSV (``.csv``) or as a JSON object ``{"columns": [...], "rows": [{...}]}``
+    (``.json``); returns the number of rows."""
+    import json
+
+    suffix = check_table_path(path)
+    rows = table_rows(years, ages, result, series)
+    with _open_writer(path) as handle:
+        if suffix == ".json":
+            json.dump({"columns": list(TABLE_COLUMNS), "rows": rows}, handle, ensure_ascii=False)
+        else:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(TABLE_COLUMNS)
+            writer.writerows([*(row[c] for c in TABLE_COLUMNS[:-1]), number_text(row["population"])] for row in rows)
+    return len(rows)

@@ -285,13 +285,17 @@ def regression(
 
 
 def extend_linearly(years: Sequence[int], values: ArrayLike, out_years: Sequence[int]) -> FloatArray:
-    """A covariate's values on ``out_years``: its own values where given, else its straight-line trend over the
-    given years (used when the user supplies no future path for it)."""
+    """A covariate's values on ``out_years``: its own values where given, straight-line interpolation between given
+    years, and beyond the given years its least-squares straight line over all given values (used where the user
+    supplies no value for a year)."""
     t = np.asarray(years, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
-    known = dict(zip(t.tolist(), v.tolist(), strict=True))
+    order = np.argsort(t)
+    t, v = t[order], v[order]
     if t.size >= 2:
         slope, intercept = np.polyfit(t, v, 1)
     else:
         slope, intercept = 0.0, float(v[0])
-    return np.array([known.get(float(y), intercept + slope * y) for y in out_years], dtype=np.float64)
+    out = np.asarray(out_years, dtype=np.float64)
+    inside = (out >= t[0]) & (out <= t[-1])
+    return np.where(inside, np.interp(out, t, v), intercept + slope * out)

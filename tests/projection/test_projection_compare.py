@@ -61,7 +61,8 @@ def test_compare_from_the_register(tmp_path: Path, synthetic_db: Path, synthetic
         assert values[y] == pytest.approx(p, abs=0.01)
     assert values[2021] == pytest.approx(1000 + 2 * 12000, abs=0.01)
     assert values[2025] == pytest.approx(1000 + 2 * 13000, abs=0.01)
-    assert any("covariate jobs: no value for 2022-2030" in note for note in report["notes"])
+    assert values[2023] == pytest.approx(1000 + 2 * 12500, abs=0.01)  # jobs interpolated between 2021 and 2025
+    assert any("covariate jobs: no value for 2022-2024, 2026-2030: interpolated" in note for note in report["notes"])
 
     rows = read_csv(out / "comparison.csv")
     assert [int(r["year"]) for r in rows] == years

@@ -34,4 +34,4 @@ def test_missing_register_names_the_file(tmp_path: Path) -> None:
 
 def test_register_options_need_from_register(tmp_path: Path) -> None:
     result = run_cli("project", "--base", tmp_path / "b.csv", "--as-of", "2020-12-31", "--out", tmp_path / "o.csv")
-    assert result.returncode == 1 and "--as-of and --charts need --from-register" in result.stderr
+    assert result.returncode == 1 and "--as-of needs --from-register" in result.stderr

@@ -136,3 +136,7 @@ def test_regression_refuses_too_few_years_and_collinear_covariates() -> None:
 def test_extend_linearly_keeps_given_values_and_extends_the_line() -> None:
     values = extend_linearly([2018, 2019, 2020], [1.0, 3.0, 5.0], [2019, 2020, 2021, 2025])
     np.testing.assert_allclose(values, [3.0, 5.0, 7.0, 15.0])
+    # Between given years: the straight line between them; beyond: the least-squares line over all given values
+    # (through (2020, 1), (2025, 6), (2030, 8): slope 0.7 a year, mean 5 at 2025).
+    gaps = extend_linearly([2030, 2020, 2025], [8.0, 1.0, 6.0], [2022, 2027, 2035, 2015])
+    np.testing.assert_allclose(gaps, [3.0, 6.8, 5.0 + 0.7 * 10, 5.0 - 0.7 * 10])
