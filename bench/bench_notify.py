@@ -1,4 +1,4 @@
-"""Outbox throughput: ``python -m renkou.notify.benchmark --messages N``.
+"""Outbox throughput: ``python bench/bench_notify.py --messages N``.
 
 Enqueues N SMS notifications in one transaction, then delivers them through the in-memory gateway in passes of
 1,000 (each message: claim, send, record, each outcome its own durable transaction), and prints the timings.

@@ -1,4 +1,4 @@
-"""Benchmark of the permit lists on a synthetic register: ``python -m renkou.permits.benchmark --holders N``.
+"""Benchmark of the permit lists on a synthetic register: ``python bench/bench_permits.py --holders N``.
 
 Builds (once, in ``--dir``) a register of N synthetic migrants in the ten districts of Hangzhou with residence
 registrations and permits issued in 2016-2023, most endorsed on time, some missed, some late, some cancelled, and
