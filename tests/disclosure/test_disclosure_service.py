@@ -185,3 +185,20 @@ def test_publication_register_in_the_service(service_env: Any) -> None:
     assert rows[0]["source_name"].startswith("renkou 年度人口报告")
     desk = env.client.get("/disclosure")
     assert 'value="renkou-report"' in desk.text
+
+
+def test_online_filing_is_limited_per_address_and_documents_allow_only_styles(service_env: Any) -> None:
+    from renkou.api.routers.disclosure import FILINGS_PER_HOUR
+
+    env = service_env
+    env.clock.set_day("2026-03-09")
+    for _ in range(FILINGS_PER_HOUR):
+        file_online(env)
+    refused = env.client.post("/api/disclosure/public/requests", json={"applicant": APPLICANT, "description": "x"})
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_requests"
+    env.clock.now = env.clock.now.replace(hour=3, minute=1)  # an hour and a minute later
+    assert file_online(env)["request_no"] == f"2026-{FILINGS_PER_HOUR + 1:04d}"
+    env.login("disclosure1")
+    report = env.client.get("/api/disclosure/annual-report", params={"year": 2026, "format": "html"})
+    assert report.status_code == 200 and "<script" not in report.text
+    assert report.headers["content-security-policy"].startswith("default-src 'none'; style-src 'unsafe-inline'")

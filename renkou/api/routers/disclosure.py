@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from renkou.api.context import client_of, service_of
-from renkou.api.errors import bad_request, not_found
+from renkou.api.errors import ApiError, bad_request, not_found
 from renkou.api.permissions import Action, Principal, requires
 from renkou.api.service import Service
 from renkou.disclosure.store import Actor, DisclosureStore
@@ -93,6 +93,25 @@ async def run(service: Service, work: Callable[[Any], T]) -> T:
         if error.code == "not_found":
             raise not_found(error.zh, error.en) from None
         raise bad_request(error.code, error.zh, error.en) from None
+
+
+def _throttle(service: Service, client: str | None) -> None:
+    """Refuse a client's filing beyond :data:`FILINGS_PER_HOUR` in the last hour (kept in memory: a restart forgets)."""
+    from datetime import timedelta
+
+    now = service.now()
+    with _setup_lock:
+        recent: dict[str | None, list[Any]] = getattr(service, "_disclosure_filings", None) or {}
+        service._disclosure_filings = recent  # type: ignore[attr-defined]
+        times = [t for t in recent.get(client, []) if now - t < timedelta(hours=1)]
+        if len(times) >= FILINGS_PER_HOUR:
+            raise ApiError(
+                429,
+                "too_many_requests",
+                f"同一地址一小时内最多网上提交 {FILINGS_PER_HOUR} 件申请，请稍后再试或到窗口提交",
+                f"at most {FILINGS_PER_HOUR} online requests an hour from one address: try later or file in person",
+            )
+        recent[client] = [*times, now]
 
 
 # --- models ------------------------------------------------------------------------------------------------------
@@ -215,7 +234,7 @@ class PublicationIn(BaseModel):
 @router.post(
     "/public/requests",
     status_code=201,
-    responses={400: {"description": "incomplete or invalid request"}},
+    responses={400: {"description": "incomplete or invalid request"}, 429: {"description": "too many filings"}},
     summary="网上提交政府信息公开申请 / file a disclosure request online",
 )
 async def file_online(request: Request, principal: Anyone, body: FileIn) -> dict[str, Any]:
@@ -230,6 +249,7 @@ async def file_online(request: Request, principal: Anyone, body: FileIn) -> dict
 
     service = service_of(request)
     actor = actor_of(principal, request)
+    _throttle(service, actor.client)
 
     def work(desk: Any) -> dict[str, Any]:
         applicant = Applicant(ApplicantKind(body.applicant.kind), **body.applicant.model_dump(exclude={"kind"}))
@@ -430,6 +450,10 @@ async def fee(
     return await run(service, work)
 
 
+# Letters and reports as HTML carry their own print styles and no script: allow inline style, nothing else.
+DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+FILINGS_PER_HOUR = 20  # online filings accepted from one client address in an hour (the form is public)
+
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -464,7 +488,7 @@ async def letter(
     document = await run(service, work)
     name = f"{'reply' if which == 'reply' else 'fee-notice'}-{request_no}.{fmt}"
     if fmt == "html":
-        return HTMLResponse(to_html(document))
+        return HTMLResponse(to_html(document), headers={"content-security-policy": DOCUMENT_CSP})
     content = await run_in_threadpool(to_docx if fmt == "docx" else to_pdf, document)
     headers = {"content-disposition": f'attachment; filename="{name}"'}
     return Response(content, media_type=MEDIA_TYPES[fmt], headers=headers)
@@ -559,7 +583,7 @@ async def annual_report(
         }
     document = annual_document(figures, office=office_name(), generated=service.today())
     if fmt == "html":
-        return HTMLResponse(to_html(document))
+        return HTMLResponse(to_html(document), headers={"content-security-policy": DOCUMENT_CSP})
     content = await run_in_threadpool(to_docx if fmt == "docx" else to_pdf, document)
     name = f"disclosure-annual-{year}.{fmt}"
     return Response(
