@@ -24,6 +24,12 @@ ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-b
 TIMEOUT_MS = 60_000
 
 
+def charts_built() -> bool:
+    from renkou.web.templating import charts_available
+
+    return charts_available()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -116,6 +122,11 @@ def test_public_files_online_and_officer_replies_with_a_letter(site: str, browse
     letter = Path(download_info.value.path()).read_bytes()
     text = "\n".join(p.text for p in WordDocument(io.BytesIO(letter)).paragraphs)
     assert "孙八：" in text and "第三十六条第（二）项" in text and "附件：分区县常住人口表" in text
+
+    officer.goto(f"{site}/disclosure")
+    if charts_built():
+        officer.wait_for_selector("#months-chart[data-drawn='true']")
+        assert officer.locator("#months-chart").get_attribute("data-received") == "1"  # received in March 2026
 
     public.goto(f"{site}/disclosure/status?no={number}")
     public.fill("#s-secret", secret)

@@ -97,9 +97,46 @@
   }
 
   /* --- the officer's desk -------------------------------------------------------------------------------------- */
+  /* Received and concluded per month of the year, and how many of them ran late (drawn when ECharts is built). */
+  function drawMonths(rows) {
+    const node = document.getElementById("months-chart");
+    if (!node || typeof echarts === "undefined") return;
+    const year = node.dataset.year;
+    const received = new Array(12).fill(0);
+    const concluded = new Array(12).fill(0);
+    const late = new Array(12).fill(0);
+    const closing = { answered: true, withdrawn: true };
+    for (const r of rows) {
+      if (r.received_on && r.received_on.startsWith(year)) received[Number(r.received_on.slice(5, 7)) - 1] += 1;
+      const last = r.events.length ? r.events[r.events.length - 1] : null;
+      if (last && closing[last.kind] && last.on.startsWith(year)) {
+        const month = Number(last.on.slice(5, 7)) - 1;
+        concluded[month] += 1;
+        if (r.overdue) late[month] += 1;
+      }
+    }
+    const months = received.map((_, i) => String(i + 1) + (R.lang === "zh" ? "月" : ""));
+    const chart = echarts.getInstanceByDom(node) || echarts.init(node, null, { renderer: "canvas" });
+    chart.setOption({
+      tooltip: R.tooltip({ trigger: "axis" }),
+      legend: { top: 0 },
+      grid: { left: 40, right: 16, top: 32, bottom: 28 },
+      xAxis: { type: "category", data: months },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [
+        { name: T("disc.received_count"), type: "bar", data: received },
+        { name: T("disc.concluded_count"), type: "bar", data: concluded },
+        { name: T("disc.overdue_count"), type: "line", data: late },
+      ],
+    });
+    node.dataset.drawn = "true";
+    node.dataset.received = String(received.reduce((a, b) => a + b, 0));
+  }
+
   async function loadRequests() {
     const body = document.querySelector("#requests tbody");
     const rows = await R.getJSON("/api/disclosure/requests" + lang());
+    drawMonths(rows);
     body.replaceChildren();
     for (const r of rows) {
       const flag = r.overdue ? "overdue" : r.near_due ? "near-due" : "";
