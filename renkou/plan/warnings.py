@@ -258,7 +258,8 @@ def _block(stats: Mapping[str, Any], path: str) -> Mapping[str, Any] | None:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.4g}"
+    """Four significant digits, but whole counts from 1000 up with separators (16,140, not 1.614e+04)."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
 def _judge(rule: Rule, values: list[tuple[date, float]]) -> tuple[str, str, dict[str, Any]] | None:
