@@ -121,6 +121,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "js.pts.working": ("正在打分排名……", "Scoring and ranking…"),
     "js.pts.bad_correction": ("更正应为 输入=值", "a correction is input=value"),
     "js.pts.title": ("名称", "Title"),
+    "js.pts.count": ("申请人数", "Applicants"),
+    "js.pts.from_register": ("登记库可提供", "the register can supply it"),
     "js.pts.rules": ("规则", "Rules"),
     "js.pts.filed_on": ("日期", "Date"),
     "js.pts.statement": ("理由", "Statement"),

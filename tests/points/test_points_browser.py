@@ -95,6 +95,13 @@ def page(browser: Any, site: Site) -> Iterator[Any]:
         context.close()
 
 
+def shot(page: Any, name: str) -> None:
+    """A full-page screenshot when ``RENKOU_SCREENSHOTS=dir`` asks for them (to look at the pages)."""
+    folder = os.environ.get("RENKOU_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
 def log_in(page: Any, site: Site, username: str, landing: str) -> None:
     page.goto(f"{site.url}/login")
     page.fill("#username", username)
@@ -145,6 +152,7 @@ def test_an_officer_scores_ranks_and_publishes_the_masked_list(page: Any, site: 
     assert page.locator("#published-badge").get_attribute("data-published") == "no"
     page.click("#publish")
     page.wait_for_selector("#published-badge[data-published='yes']")
+    shot(page, "points")
     page.goto(f"{site.url}/points?lang=en")
     assert page.locator("h1").inner_text() == "Points administration"
 
@@ -165,3 +173,6 @@ def test_a_clerk_issues_and_endorses_a_permit(page: Any, site: Site) -> None:
     assert page.locator("#permit-facts dd[data-key='pmt.years']").inner_text().startswith("1")
     assert "2022-05-01 — 2022-06-01" in page.locator("#permit-facts").inner_text()
     assert ZHOU not in page.locator("body").inner_text()
+    page.click("#list-due")
+    page.wait_for_selector("#list-total[data-total]")
+    shot(page, "permits")

@@ -66,6 +66,7 @@ def test_score_from_the_form_explains_each_line_with_its_source(points_env: Env)
     assert lines["social_insurance"]["points"] == 21
     assert answer["total"] == 191 and answer["eligible"] is True
     assert lines["education"]["source"] == "verified" and lines["age"]["source"] == "self_declared"
+    assert answer["warnings"] == []  # fields left empty take the rules' defaults silently
     assert points_env.audit("points.score") == []  # no person's record was read
 
 
@@ -94,6 +95,9 @@ def test_bad_requests_are_one_line_errors(points_env: Env) -> None:
     bad_value = {"rules": "shanghai-2015", "values": {"age": "abc", "has_permit": "true", "insurance_years": 1}}
     refused = points_env.client.post("/api/points/score", headers=headers, json=bad_value)
     assert refused.status_code == 400 and "abc" in refused.json()["error"]["zh"]
+    missing = {"rules": "shanghai-2015", "values": {"has_permit": "true", "insurance_years": 1}}
+    empty = points_env.client.post("/api/points/score", headers=headers, json=missing)
+    assert empty.status_code == 400 and "input age has no default" in empty.json()["error"]["en"]
 
 
 def test_a_round_is_ranked_published_objected_to_and_rescored(points_env: Env) -> None:

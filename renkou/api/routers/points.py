@@ -154,6 +154,10 @@ def _score(service: Service, principal: Principal, request: Request, body: Score
         record["name"] = body.name
     on = body.on or service.today()
     placeholders = _placeholders(rule_set.rules, record) if body.use_register else []
+    for name in rule_set.rules.inputs:
+        # A field left empty on the form is an empty cell: the rule file's default, without the warning a missing
+        # file column gets; an input without a default is then named in a one-line error.
+        record.setdefault(name, "")
     provider: Any = RecordApplicants([record], origin="表单 / form")
     subject = None
     with service.database() as engine:

@@ -46,8 +46,9 @@ document.addEventListener("DOMContentLoaded", function () {
     }
     const verified = el("label", { className: "note" },
       el("input", { type: "checkbox", name: "verified", value: input.name, dataset: { input: input.name } }),
-      " " + T("pts.verified") + (input.from_register ? " · " + T("pts.src.register") + "?" : ""));
-    return [el("label", { for: id }, label(input)), el("span", {}, field, " ", verified)];
+      " " + T("pts.verified"));
+    const register = input.from_register ? el("span", { className: "note" }, " · " + T("pts.from_register")) : null;
+    return [el("label", { for: id }, label(input)), el("span", {}, field, " ", verified, register)];
   }
 
   function showInputs() {
@@ -114,7 +115,7 @@ document.addEventListener("DOMContentLoaded", function () {
   async function loadRounds() {
     const answer = await R.getJSON("/api/points/rounds");
     const table = document.getElementById("rounds");
-    table.querySelector("thead tr").replaceChildren(...["#", T("pts.title"), T("pts.rules"), T("pts.line"), T("pts.published"), ""]
+    table.querySelector("thead tr").replaceChildren(...["#", T("pts.title"), T("pts.rules"), T("pts.count"), T("pts.published"), ""]
       .map((c) => el("th", {}, c)));
     table.querySelector("tbody").replaceChildren(...answer.rounds.map((r) => {
       const button = el("button", { type: "button", className: "link-button", dataset: { round: r.round_id } }, T("pts.open"));
