@@ -175,3 +175,23 @@ def test_demo_step_writes_the_facilities_and_stores_the_warnings(projectable_db:
     engine.close()
     assert stored["trigger"] == "demo" and len(stored["warnings"]) == done["warnings"]
     assert any("小学学位" in line for line in lines)
+
+
+def test_end_term_report_of_a_past_plan_on_a_small_register(plan_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "end.html"
+    done = run_cli(
+        "plan", "report", "--db", str(plan_db), "--plan", "suzhou_13th_fyp_2016_2020", "--kind", "end",
+        "--out", str(out), "--no-projection",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "终期评估报告" in html and "评估时点：2020-12-31" in html
+    assert "一、指标评估" in html and "二、监测预警" in html
+    # Too small a register for a projection: no facility section, and the notes say why.
+    assert "公共服务设施需求" not in html.split("附注")[0] and "no facility demand" in html
+    bad = run_cli("plan", "report", "--db", str(plan_db), "--kind", "final", "--out", str(tmp_path / "x.html"))
+    assert bad.returncode == 1
+    assert (
+        bad.stderr.strip().splitlines()[-1]
+        == "错误 / error: --kind 应为 mid 或 end：final / --kind must be mid or end, not final"
+    )
