@@ -10,9 +10,11 @@ Three projections, each of every district and the city as their sum, under the l
 - **registered residents** and **floating residents** (by district of residence), the two parts of the resident
   population (:mod:`renkou.projection.parts`): the base of each is the register's count on the as-of date; the
   fertility and mortality of both are the resident population's of the district (the statistics compute rates for
-  the registered and the resident populations, not for the floating one); the net migration of each is its own,
-  estimated by the residual method over the year to the as-of date and held constant (each district keeps its part's
-  total; the ages and sexes follow the part's city-wide residual profile);
+  the registered and the resident populations, not for the floating one); the migration of each is its own, as gross
+  flows estimated by the residual method over the year to the as-of date (:func:`renkou.projection.parts.gross_flows`):
+  in-migrants a count per year held constant (each district its own total, ages and sexes by the part's city-wide
+  inflow profile), out-migrants a rate of the population at risk (the part's city-wide outflow schedule scaled to each
+  district's outflow), so a part's cohorts never turn negative; the low and high variants scale the in-migrants;
 - **resident** = registered residents + floating residents, exactly, in every year, district, sex and age.
 
 The floating population as a whole (流动人口, any length of stay) is not projected: those here less than six months
@@ -34,14 +36,22 @@ from renkou.projection.from_register import (
     AGES,
     OPEN_AGE,
     RegisterEstimates,
-    city_profile,
     default_variants,
     estimate_from_register,
     to_scenario,
 )
 from renkou.projection.inputs import FloatArray
-from renkou.projection.parts import PART_ZH, PARTS, PartsProjection, combine_parts, residual_migrants
-from renkou.projection.scenario import MEDIUM, Variant, compile_scenario
+from renkou.projection.parts import (
+    PART_ZH,
+    PARTS,
+    GrossFlows,
+    PartsProjection,
+    combine_parts,
+    gross_flows,
+    project_gross,
+    residual_migrants,
+)
+from renkou.projection.scenario import MEDIUM, Scenario, Variant, compile_scenario
 
 if TYPE_CHECKING:
     from renkou.register.store import Register
@@ -75,51 +85,61 @@ def part_stocks(register: Register, on: date, codes: list[str]) -> dict[str, Flo
 @dataclass(frozen=True)
 class PartsEstimates:
     """The resident estimates (rates, districts) and, per part, the base on the as-of date ``(R, 2, 101)``, the
-    population a year earlier, the residual net migrants of that year ``(R, 2, 101)`` and the yearly totals and
-    profile the projection holds constant."""
+    population a year earlier, the residual net migrants of that year ``(R, 2, 101)`` and the gross flows the
+    projection holds constant."""
 
     resident: RegisterEstimates
     start: dict[str, FloatArray]
     base: dict[str, FloatArray]
     net_migrants: dict[str, FloatArray]
-    migration_total: dict[str, FloatArray]
-    profile: dict[str, FloatArray]
+    flows: dict[str, GrossFlows]
     notes: list[str]
 
 
 def estimate_parts(register: Register, as_of: date, resident: RegisterEstimates | None = None) -> PartsEstimates:
-    """Bases and residual net migration of the two parts of the resident population (module docstring)."""
+    """Bases, residual net migration and gross flows of the two parts of the resident population (module
+    docstring)."""
     from renkou.stats.counts import year_start
 
     estimates = resident if resident is not None else estimate_from_register(register, as_of, "resident")
     codes = estimates.codes
     start = part_stocks(register, year_start(as_of), codes)
     end = part_stocks(register, as_of, codes)
-    notes: list[str] = []
     migrants: dict[str, FloatArray] = {}
-    totals: dict[str, FloatArray] = {}
-    profiles: dict[str, FloatArray] = {}
+    flows: dict[str, GrossFlows] = {}
     for part in PARTS:
-        # The resident rates of the year, applied to the part's start: one step, no migration, end timing.
+        # The resident rates of the year, applied to the part's start: one step, end timing.
         plan = replace(to_scenario(estimates, 1, [MEDIUM]), base=start[part], migration_timing="end")
         rates = compile_scenario(plan).rates(0)
         migrants[part] = residual_migrants(start[part], end[part], rates)
-        totals[part] = migrants[part].sum(axis=(-1, -2))
-        profiles[part], modelled = city_profile(migrants[part].sum(axis=0))
-        if modelled:
-            notes.append(f"{part}: net outflow in the city, Rogers-Castro fundamental profile used for ages")
-    return PartsEstimates(estimates, start, end, migrants, totals, profiles, notes)
+        flows[part] = gross_flows(start[part], end[part], rates)
+    return PartsEstimates(estimates, start, end, migrants, flows, [])
 
 
-def _part_scenario(estimates: PartsEstimates, part: str, steps: int, variants: list[Variant]) -> Any:
+def _part_scenario(estimates: PartsEstimates, part: str, steps: int, variants: list[Variant]) -> Scenario:
+    """The resident rates over the horizon on the part's base (migration comes from the gross flows instead)."""
     scenario = to_scenario(estimates.resident, steps, variants)
-    regions = [
-        replace(
-            plan, migration_total=np.full(steps, estimates.migration_total[part][r]), profile=estimates.profile[part]
-        )
-        for r, plan in enumerate(scenario.regions)
-    ]
-    return replace(scenario, base=estimates.base[part], regions=regions, migration_timing="end")
+    return replace(scenario, base=estimates.base[part], migration_timing="end")
+
+
+def _project_part(
+    estimates: PartsEstimates, part: str, steps: int, variants: list[Variant]
+) -> tuple[Projection, list[tuple[str, str]], list[int]]:
+    """One part's projection of every (district, variant): the variants scale the in-migrants as they scale net
+    migration elsewhere (``migration_factor``, phased in over ``ramp_steps``)."""
+    inputs = compile_scenario(_part_scenario(estimates, part, steps, variants))
+    flows = estimates.flows[part]
+    region_of = {code: r for r, code in enumerate(estimates.resident.codes)}
+    by_name = {variant.name: variant for variant in variants}
+    inflow = np.empty((len(inputs.series), steps, 2, OPEN_AGE + 1))
+    outflow = np.empty((len(inputs.series), 2, OPEN_AGE + 1))
+    for k, (code, name) in enumerate(inputs.series):
+        variant = by_name[name]
+        factor = 1.0 + (variant.migration_factor - 1.0) * variant.ramp(steps)
+        inflow[k] = factor[:, None, None] * flows.inflow[region_of[code]]
+        outflow[k] = flows.outflow_rate[region_of[code]]
+    projection = project_gross(inputs.base, inputs.rates, lambda t: inflow[:, t], outflow, steps)
+    return projection, inputs.series, inputs.years
 
 
 @dataclass(frozen=True)
@@ -158,18 +178,16 @@ def project_populations(register: Register, as_of: date, steps: int = 15) -> Pop
     series: list[tuple[str, str]] = []
     years: list[int] = []
     for part in PARTS:
-        inputs = compile_scenario(_part_scenario(estimates, part, steps, variants))
-        projected[part], series = add_city(inputs.run(), inputs.series, city)
-        years = inputs.years
+        projection, part_series, years = _project_part(estimates, part, steps, variants)
+        projected[part], series = add_city(projection, part_series, city)
     registered_estimates = estimate_from_register(register, as_of, "registered")
     registered_inputs = compile_scenario(to_scenario(registered_estimates, steps, variants))
     registered, registered_series = add_city(registered_inputs.run(), registered_inputs.series, city)
     notes = [*estimates.notes, *(f"registered: {note}" for note in registered_estimates.notes)]
-    negative = [name for name, p in (*projected.items(), ("registered", registered)) if (p.population < -1e-6).any()]
-    if negative:
+    if (registered.population < -1e-6).any():
         notes.append(
-            f"{', '.join(negative)}: the net outflow held constant empties some cohorts (negative cells): read the "
-            "later years of those series with care"
+            "registered: the net hukou outflow held constant empties some small cohorts (negative cells): read the "
+            "later years of those cells with care"
         )
     return PopulationsProjection(
         years, series, registered_series, registered, combine_parts(projected), estimates, notes
@@ -205,7 +223,8 @@ def populations_json(run: PopulationsProjection, city: str) -> dict[str, Any]:
         "method": (
             "registered: cohort-component with the registered population's own fertility, mortality and net hukou "
             "migration; resident = registered residents + floating residents, each part projected with the resident "
-            "rates and its own net migration (residual method over the year before the base date, held constant)"
+            "rates and its own gross migration (residual method over the year before the base date: in-migrants a "
+            "count held constant, out-migrants a rate of the population at risk)"
         ),
         "populations": {
             name: {
@@ -218,6 +237,15 @@ def populations_json(run: PopulationsProjection, city: str) -> dict[str, Any]:
             }
             for name, (series, projection) in run.populations().items()
         },
-        "net_migrants_per_year": {part: round(float(run.estimates.migration_total[part].sum()), 2) for part in PARTS},
+        "migration_base_year": {
+            part: {
+                "net": round(float(run.estimates.net_migrants[part].sum()), 2),
+                "inflow": round(float(run.estimates.flows[part].inflow.sum()), 2),
+                "outflow": round(
+                    float(run.estimates.flows[part].inflow.sum() - run.estimates.net_migrants[part].sum()), 2
+                ),
+            }
+            for part in PARTS
+        },
         "notes": run.notes,
     }
