@@ -130,6 +130,8 @@ def gather(
         [_year_end(y) for y in years],
         StatsRequest(as_of=_year_end(year), known_at=known_at),
         extra_dates=(earlier_on,),
+        # The report reads households, urban, schooling, permits and origins of the year and the year before only.
+        trend_only=tuple(_year_end(y) for y in years[2:]),
     )
     stats: dict[int, dict[str, Any]] = {y: series.results[_year_end(y)] for y in years}
     pyramids = {

@@ -204,13 +204,16 @@ def compute_stats_series(
     options: StatsRequest | None = None,
     *,
     extra_dates: tuple[date, ...] = (),
+    trend_only: tuple[date, ...] = (),
 ) -> StatsSeries:
     """:func:`compute_stats` for several as-of dates at once (the trend years of a report), each result the same as
     a call of its own, but the register's state read in one pass for all the dates (and ``extra_dates``, whose
     city populations by sex and age come along, e.g. for a pyramid five years earlier).
 
     ``options`` gives the district, ``known_at`` and ``min_deaths`` (its ``as_of`` is ignored). Every date is
-    checked first, so a date the register cannot answer for refuses the whole series.
+    checked first, so a date the register cannot answer for refuses the whole series. The as-of dates in
+    ``trend_only`` get what a trend needs (stocks, flows, rates, life tables): their urban, household, schooling,
+    permit and origin indicators are not read and are null, with a note saying so.
     """
     request = options or StatsRequest(as_of_dates[0])
     dates = sorted(set(as_of_dates))
@@ -219,12 +222,39 @@ def compute_stats_series(
     for as_of in dates:
         check_range(found[as_of], as_of)
     areas = make_areas(engine, register.city, register.city_prefix)
-    series = read_counts_series(engine, areas, dates, request.known_at, tuple(extra_dates))
+    light = frozenset(trend_only)
+    series = read_counts_series(engine, areas, dates, request.known_at, tuple(extra_dates), light)
     results = {
         as_of: _result(register, areas, found[as_of], counts, request)
         for as_of, counts in zip(dates, series.counts, strict=True)
     }
+    for as_of in light & set(results):
+        _drop_details(results[as_of])
     return StatsSeries(results, series.city_by_age)
+
+
+# Indicators computed from what a trend year does not read (see compute_stats_series).
+DETAIL_KEYS = (
+    "urban_population",
+    "urbanization_rate",
+    "households",
+    "mean_household_size",
+    "one_person_households",
+    "elderly_only_households",
+    "persons_without_household",
+    "mean_years_of_schooling_working_age",
+)
+FLOATING_DETAIL_KEYS = ("permit_holders", "permit_share", "by_province_of_origin", "by_years_of_residence")
+NOT_READ = "趋势年份未统计此项 / not computed for a trend year"
+
+
+def _drop_details(result: dict[str, Any]) -> None:
+    for area in (result["city"], *result["districts"].values()):
+        for kind, keys in (("registered", DETAIL_KEYS), ("resident", DETAIL_KEYS), ("floating", FLOATING_DETAIL_KEYS)):
+            block = area[kind]
+            for key in keys:
+                block[key] = None
+                block["notes"][key] = NOT_READ
 
 
 def _result(

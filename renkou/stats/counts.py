@@ -19,7 +19,7 @@ import numpy as np
 from renkou.engine import Engine
 from renkou.stats.counts_base import BLOCK_KINDS, STAY_LABELS, Areas, day_sql, known_sql, state_rows_sql, year_start
 from renkou.stats.counts_events import MOVE_GROUPS, EventCounts, read_events
-from renkou.stats.counts_population import Snapshot, read_snapshots
+from renkou.stats.counts_population import Snapshot, no_details, read_snapshots
 
 FloatArray = np.ndarray
 PAST_STATE_ROWS = "rk_stats_past_state_rows"  # temporary table of the state rows as known at a past time
@@ -152,12 +152,14 @@ def read_counts_series(
     as_of_dates: list[date],
     known_at: datetime | None = None,
     extra_dates: tuple[date, ...] = (),
+    trend_only: frozenset[date] = frozenset(),
 ) -> CountsSeries:
     """The counts of each year ending on one of ``as_of_dates``, reading the state once for all of them.
 
     The population on every date involved (each year's start and end, and ``extra_dates``; a date ending one year
     and starting the next is one date) comes from one pass over the state rows; the events of each year from the
-    year's own query.
+    year's own query. For the as-of dates in ``trend_only`` the counts that only the as-of date needs (urban,
+    schooling, permits, households, origins) are not read and left at zero.
     """
     source = state_rows_sql(known_at)
     if known_at is not None:
@@ -167,7 +169,7 @@ def read_counts_series(
     try:
         starts = [year_start(as_of) for as_of in as_of_dates]
         dates = [*starts, *as_of_dates, *extra_dates]
-        snapshots = read_snapshots(engine, areas, source, dates, set(as_of_dates))
+        snapshots = read_snapshots(engine, areas, source, dates, set(as_of_dates) - trend_only)
         events = [
             read_events(engine, areas, source, start, as_of, known_at)
             for start, as_of in zip(starts, as_of_dates, strict=True)
@@ -186,9 +188,7 @@ def read_counts_series(
 
 
 def _register_counts(areas: Areas, first: Snapshot, last: Snapshot, events: EventCounts) -> RegisterCounts:
-    details = last.details
-    if details is None:
-        raise RuntimeError("the as-of date's snapshot lacks its details")
+    details = last.details or no_details(areas.size)
     blocks: dict[str, BlockCounts] = {
         kind: BlockCounts(
             population_start=first.by_age[kind],

@@ -70,6 +70,24 @@ class Details:
     by_province: list[dict[str, int]] = field(default_factory=list)  # floating: per area, province code -> persons
 
 
+def no_details(size: int) -> Details:
+    """Zero details for ``size`` areas (a trend year whose details were not read)."""
+
+    def zero() -> dict[str, np.ndarray]:
+        return {str(kind): np.zeros(size) for kind in BLOCK_KINDS}
+
+    return Details(
+        urban=zero(),
+        urban_known=zero(),
+        schooling_years=zero(),
+        schooling_known=zero(),
+        permit_holders=np.zeros(size),
+        households={str(kind): np.zeros((size, 4)) for kind in BLOCK_KINDS},
+        by_stay=np.zeros((size, len(STAY_LABELS) + 1)),
+        by_province=[{} for _ in range(size)],
+    )
+
+
 @dataclass
 class Snapshot:
     """The population on one date."""
@@ -127,12 +145,16 @@ def _stamp(on: date) -> int:
     return on.year * 10000 + on.month * 100 + on.day
 
 
-def _age_sql(on: date) -> str:
-    """Index on an age axis (0..OPEN_AGE, then unknown) of the completed years on ``on``, from the birth stamp
-    ``born`` (yyyymmdd) with the arithmetic of ``age_sql``; like ``age_index``, a negative age is unknown (``//``
-    truncates toward zero, so a birth less than a year after ``on`` gives 0, as there)."""
-    difference = f"({_stamp(on)} - born)"
-    return f"CASE WHEN born IS NULL OR {difference} <= -10000 THEN {AGE_UNKNOWN} ELSE least({difference} // 10000, {OPEN_AGE}) END"
+# Index on an age axis (0..OPEN_AGE, then unknown) from ``a``, the completed years (see _dated): like age_index, a
+# negative age is unknown. ``//`` truncates toward zero as in ``age_sql``, so a birth less than a year after the date
+# gives 0 there and here, and a is negative only from a year on.
+AGE_INDEX = f"CASE WHEN a IS NULL OR a < 0 THEN {AGE_UNKNOWN} ELSE least(a, {OPEN_AGE}) END"
+
+
+def _dated(on: date, bit: int, condition: str = "") -> str:
+    """The rows of ``people`` valid on ``on`` (its ``bit``) with ``a``, the completed years on it from the birth
+    stamp (the arithmetic of ``age_sql``), computed once for the expressions that use it."""
+    return f"(SELECT *, ({_stamp(on)} - born) // 10000 AS a FROM people WHERE v & {bit} <> 0 {condition})"
 
 
 def _valid(on: date) -> str:
@@ -191,11 +213,13 @@ WHERE v <> 0"""
     return sql, which
 
 
-def _stay_sql(on: date) -> str:
-    """Bucket of whole months lived in the city on ``on`` (index into STAY_LABELS; the last index for unknown)."""
+def _with_stay(on: date, condition: str) -> str:
+    """The rows of ``people`` meeting ``condition`` with ``stay``, the bucket of whole months lived in the city on
+    ``on`` (index into STAY_LABELS; the last index for unknown)."""
     months = f"({on.year * 12 + on.month} - since_month - CASE WHEN {on.day} < since_day THEN 1 ELSE 0 END)"
-    buckets = " ".join(f"WHEN {months} < {bound} THEN {i}" for i, bound in enumerate(STAY_BOUNDS_MONTHS))
-    return f"CASE WHEN since_month IS NULL THEN {len(STAY_LABELS)} {buckets} ELSE {len(STAY_BOUNDS_MONTHS)} END"
+    buckets = " ".join(f"WHEN m < {bound} THEN {i}" for i, bound in enumerate(STAY_BOUNDS_MONTHS))
+    stay = f"CASE WHEN m IS NULL THEN {len(STAY_LABELS)} {buckets} ELSE {len(STAY_BOUNDS_MONTHS)} END"
+    return f"(SELECT * EXCLUDE (m), {stay} AS stay FROM (SELECT *, {months} AS m FROM people WHERE {condition}))"
 
 
 def _key(parts: list[tuple[str, int]]) -> str:
@@ -233,19 +257,24 @@ def population_sql(source: str, dates: list[date], full: list[int], codes: Distr
     parts = []
     for i, on in enumerate(dates):
         registered, resident, floating = (which[(kind, i)] for kind in KINDS)
-        age = _age_sql(on)
-        where = f"FROM people WHERE v & {1 << i} <> 0"
-        stock = _key(list(zip([registered, resident, floating, "sex", age, "permit"], sizes[STOCKS], strict=True)))
-        parts.append(f"SELECT {STOCKS * PART_STRIDE + i} AS part, {stock} AS key, count(*) AS n {where} GROUP BY key")
+        bit = 1 << i
+        members = f"AND ({registered} > 0 OR {resident} > 0)"
+        stock = _key(
+            list(zip([registered, resident, floating, "sex", AGE_INDEX, "permit"], sizes[STOCKS], strict=True))
+        )
+        parts.append(
+            f"SELECT {STOCKS * PART_STRIDE + i} AS part, {stock} AS key, count(*) AS n FROM {_dated(on, bit)} "
+            "GROUP BY key"
+        )
         if i not in full:
             continue
-        working = f"CAST({age} BETWEEN {SCHOOLING_AGES[0]} AND {SCHOOLING_AGES[1]} AS INTEGER)"
+        working = f"CAST(coalesce(a BETWEEN {SCHOOLING_AGES[0]} AND {SCHOOLING_AGES[1]}, false) AS INTEGER)"
         detail = _key(list(zip([registered, resident, "urban", "education", working], sizes[DETAILS], strict=True)))
         parts.append(
-            f"SELECT {DETAILS * PART_STRIDE + i} AS part, {detail} AS key, count(*) AS n {where} "
-            f"AND ({registered} > 0 OR {resident} > 0) GROUP BY key"
+            f"SELECT {DETAILS * PART_STRIDE + i} AS part, {detail} AS key, count(*) AS n "
+            f"FROM {_dated(on, bit, members)} GROUP BY key"
         )
-        elderly = f"({_stamp(on)} - born) // 10000 >= {ELDERLY_AGE}"
+        elderly = f"a >= {ELDERLY_AGE}"
         per_household = ", ".join(
             f"count(*) FILTER (WHERE {col} > 0) AS {kind}_members, min(nullif({col}, 0)) AS {kind}_district, "
             f"count(*) FILTER (WHERE {col} > 0 AND {elderly}) AS {kind}_elderly"
@@ -259,12 +288,12 @@ def population_sql(source: str, dates: list[date], full: list[int], codes: Distr
         household_sums = ", ".join(f"sum({kind}_members) AS {kind}_members" for kind in BLOCK_KINDS)
         parts.append(
             f"SELECT {HOUSEHOLDS * PART_STRIDE + i} AS part, {household_keys}, count(*) AS n, {household_sums}\n"
-            f"FROM (SELECT household, {per_household} {where} AND household IS NOT NULL "
-            f"AND ({registered} > 0 OR {resident} > 0) GROUP BY household)\nGROUP BY ALL"
+            f"FROM (SELECT household, {per_household} FROM {_dated(on, bit, 'AND household IS NOT NULL ' + members)} "
+            "GROUP BY household)\nGROUP BY ALL"
         )
         parts.append(
-            f"SELECT {ORIGINS * PART_STRIDE + i} AS part, {floating} AS origin_d, province, {_stay_sql(on)} AS stay, "
-            f"count(*) AS n {where} AND {floating} > 0 GROUP BY ALL"
+            f"SELECT {ORIGINS * PART_STRIDE + i} AS part, {floating} AS origin_d, province, stay, count(*) AS n "
+            f"FROM {_with_stay(on, f'v & {bit} <> 0 AND {floating} > 0')} GROUP BY ALL"
         )
     union = "\nUNION ALL BY NAME\n".join(parts)
     return f"WITH people AS MATERIALIZED ({people}\n)\n{union}"
