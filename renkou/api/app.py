@@ -24,7 +24,19 @@ from renkou import __version__
 from renkou.api import published, sessions, setup
 from renkou.api.errors import ApiError
 from renkou.api.fastpath import PublicFastPath
-from renkou.api.routers import admin, audit_log, auth, disclosure, feeds, permits, persons, points, public, stats
+from renkou.api.routers import (
+    admin,
+    audit_log,
+    auth,
+    disclosure,
+    feeds,
+    permits,
+    persons,
+    points,
+    public,
+    public_figures,
+    stats,
+)
 from renkou.api.service import Service
 from renkou.errors import UserError
 from renkou.register.population import KINDS
@@ -102,7 +114,21 @@ def create_app(service: Service, *, warm: bool = False, pages: bool = True) -> F
     app.state.resolve_principal = sessions.make_resolver(service)
     app.state.setup_secret = None  # set by ``renkou serve`` while the register has no admin (renkou.api.setup)
     app.state.setup_database = None
-    for module in (public, auth, admin, persons, feeds, stats, audit_log, setup, disclosure, points, permits):
+    routers = (
+        public,
+        public_figures,
+        auth,
+        admin,
+        persons,
+        feeds,
+        stats,
+        audit_log,
+        setup,
+        disclosure,
+        points,
+        permits,
+    )
+    for module in routers:
         app.include_router(module.router)
     _add_error_handlers(app)
     if pages:
