@@ -374,15 +374,20 @@ def project_from_register(
     estimates = estimate_from_register(register, as_of, kind)
     city = register.city
     gain = None
+    stochastic = default_stochastic(trajectories, seed)
     if mortality == "lee-carter":
+        from dataclasses import replace
+
         from renkou.projection.from_register_lee_carter import lee_carter_gain, mortality_series
 
         forecast = lee_carter_gain(mortality_series(register, as_of, kind), steps)
         gain = forecast.e0_gain
         estimates.notes.extend(forecast.notes)
+        if forecast.e0_sigma is not None:
+            stochastic = replace(stochastic, e0=Process("random_walk", sigma=forecast.e0_sigma))
     elif mortality != "brass":
         raise ValueError(f"unknown mortality model {mortality!r}")
-    scenario = to_scenario(estimates, steps, default_variants(), default_stochastic(trajectories, seed), e0_gain=gain)
+    scenario = to_scenario(estimates, steps, default_variants(), stochastic, e0_gain=gain)
     inputs = compile_scenario(scenario)
     result, series = add_city(inputs.run(), inputs.series, city)
     files = {"projection": out}

@@ -12,6 +12,10 @@ how the Lee-Carter pace of improvement enters without pretending a district's fe
 A few years of a city's deaths are noisy: when a sex's drift is smaller than twice its standard error
 (:attr:`renkou.projection.lee_carter.LeeCarter.drift_se`) the series shows no trend distinguishable from noise, and
 that sex's e0 is held at the base year's (the gain is zero) with a note, rather than extrapolating noise for 15 years.
+
+For the stochastic run, the random walk of ``k`` becomes the random walk of e0 (one process for both sexes): its
+yearly sigma is ``sigma_k |de0/dk|`` at the jump-off (the slope by a central difference of one sigma), averaged over
+the sexes whose drift is a trend; with no trend in either sex the stated default spread is kept.
 """
 
 from __future__ import annotations
@@ -80,12 +84,14 @@ class LeeCarterForecast:
     models: tuple[LeeCarter, LeeCarter]
     e0_gain: FloatArray
     notes: list[str]
+    e0_sigma: float | None = None  # yearly sigma of e0 implied by the random walk of k (None: no trend)
 
 
 def lee_carter_gain(series: MortalitySeries, steps: int) -> LeeCarterForecast:
     """Fit each sex and compile the central forecast of ``k`` into the gain in e0 over the fitted jump-off year."""
     models = []
     notes = []
+    sigmas = []
     gain = np.zeros((2, steps))
     span = f"{series.years[0]}-{series.years[-1]}"
     for s, sex in enumerate("FM"):
@@ -100,8 +106,13 @@ def lee_carter_gain(series: MortalitySeries, steps: int) -> LeeCarterForecast:
         central, _ = model.k_forecast(steps)
         e0 = e0_paths(model, np.concatenate([model.kt[-1:], central]), sex)
         gain[s] = e0[1:] - e0[0]
+        around = e0_paths(model, model.kt[-1] + np.array([-model.sigma, model.sigma]), sex)
+        sigmas.append(abs(float(around[1] - around[0])) / 2)
         notes.append(
             f"Lee-Carter {sex} {span}: drift {model.drift:.3f} (se {model.drift_se:.3f}) a year, e0 gain "
             f"{gain[s, -1]:+.2f} years by the last step"
         )
-    return LeeCarterForecast((models[0], models[1]), gain, notes)
+    e0_sigma = float(np.mean(sigmas)) if sigmas else None
+    if e0_sigma is not None:
+        notes.append(f"stochastic e0: random walk with sigma {e0_sigma:.3f} years a year from the Lee-Carter k")
+    return LeeCarterForecast((models[0], models[1]), gain, notes, e0_sigma)

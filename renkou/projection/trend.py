@@ -13,8 +13,8 @@ least-squares problems well conditioned):
   largest observation: a history still accelerating has no visible ceiling, and the fit then says so in its note;
 - **regression**: ``P = b0 + sum_j b_j x_j`` on covariates the user supplies, ordinary least squares.
 
-Linear trend and regression carry 95% prediction intervals from the classical OLS formula
-``yhat0 +/- t_(n-p, 0.975) s sqrt(1 + x0' (X'X)^-1 x0)``. These intervals assume independent errors around a
+Linear trend, exponential trend (on the log scale, then exponentiated) and regression carry 95% prediction intervals
+from the classical OLS formula ``yhat0 +/- t_(n-p, 0.975) s sqrt(1 + x0' (X'X)^-1 x0)``. These intervals assume independent errors around a
 correct model, which a short population series hardly satisfies: they are a reminder of the spread of the fit, not a
 probability statement to set beside the stochastic cohort intervals.
 """
@@ -158,16 +158,17 @@ def exponential_trend(years: Sequence[int], totals: ArrayLike, out_years: Sequen
     centre = float(t.mean())
     fit = ols(np.column_stack([np.ones_like(t), t - centre]), np.log(y))
     future = np.asarray(out_years, dtype=np.float64) - centre
-    values = np.exp(fit.beta[0] + fit.beta[1] * future)
+    rows = np.column_stack([np.ones_like(future), future])
+    values = np.exp(fit.predict(rows))
     fitted = np.exp(fit.beta[0] + fit.beta[1] * (t - centre))
-    nan = np.full(values.shape, np.nan)
+    low, high = fit.interval(rows)  # on the log scale, where the errors were assumed normal
     return TrendFit(
         "exponential",
         {"log_level_at_centre": float(fit.beta[0]), "growth_rate": float(fit.beta[1]), "centre_year": centre},
         list(out_years),
         values,
-        nan,
-        nan.copy(),
+        np.exp(low),
+        np.exp(high),
         _r_squared(y, fitted),
     )
 

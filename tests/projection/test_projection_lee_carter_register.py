@@ -52,6 +52,28 @@ def test_gain_follows_a_clear_trend_and_ignores_noise() -> None:
     assert "e0 gain" in forecast.notes[0]
     # Men: pure noise, no drift distinguishable from it: e0 held.
     assert np.all(forecast.e0_gain[1] == 0) and "no trend: e0 held" in forecast.notes[1]
+    # Women's k has no spread around its drift (sigma 0): the implied e0 random walk has none either.
+    assert forecast.e0_sigma == 0.0
+
+
+def test_e0_sigma_is_the_slope_of_e0_in_k_times_sigma() -> None:
+    from renkou.projection.lee_carter import e0_paths
+
+    ages = np.arange(101)
+    ax = -9.5 + 0.085 * ages
+    bx = np.full(101, 1 / 101)
+    k = np.array([20.0, 9.0, 1.0, -11.0, -19.0])  # drift -9.75, differences -11, -8, -12, -8: sigma 2.06
+    forecast = lee_carter_gain(MortalitySeries(list(range(2016, 2021)), np.stack([ax + np.outer(k, bx)] * 2)), 5)
+    model = forecast.models[0]
+    assert model.drift == pytest.approx(-9.75)
+    assert model.sigma == pytest.approx(np.sqrt((1.25**2 + 1.75**2 + 2.25**2 + 1.75**2) / 3))
+    # By a small central difference (independent of the code's one-sigma step): e0 is nearly linear in k here.
+    h = 1e-3
+    slope = [
+        (e0_paths(model, np.array([-19.0 + h]), sex) - e0_paths(model, np.array([-19.0 - h]), sex))[0] / (2 * h)
+        for sex in "FM"
+    ]
+    assert forecast.e0_sigma == pytest.approx(model.sigma * abs(np.mean(slope)), rel=0.02)
 
 
 def test_cli_lee_carter(tmp_path: Path, synthetic_db: Path) -> None:

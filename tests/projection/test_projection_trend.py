@@ -58,6 +58,11 @@ def test_exponential_trend_is_a_line_on_the_logs() -> None:
     slope, intercept = np.polyfit(HANGZHOU_YEARS, np.log(HANGZHOU_RESIDENT), 1)
     assert fit.parameters["growth_rate"] == pytest.approx(slope, rel=1e-10)
     np.testing.assert_allclose(fit.values, np.exp(intercept + slope * np.array(FUTURE)), rtol=1e-9)
+    # The interval is the linear trend's interval of ln P, exponentiated.
+    on_logs = linear_trend(HANGZHOU_YEARS, np.log(HANGZHOU_RESIDENT), FUTURE)
+    np.testing.assert_allclose(fit.low, np.exp(on_logs.low), rtol=1e-9)
+    np.testing.assert_allclose(fit.high, np.exp(on_logs.high), rtol=1e-9)
+    assert np.all(fit.low < fit.values) and np.all(fit.values < fit.high)
 
 
 def test_exponential_recovers_exact_growth() -> None:
