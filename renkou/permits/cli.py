@@ -646,6 +646,41 @@ def overdue_command(
     _print_list("overdue", day, found, as_json, 0)
 
 
+def suspend_command(
+    db: DbOption,
+    on: OnOption = None,
+    district: Annotated[str | None, typer.Option("--district", help=DISTRICT_HELP)] = None,
+    rules: RulesOption = None,
+    holidays: HolidaysOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """将逾期未签注而中止的居住证登记为 permit_suspended 事件（已登记的不重复）。
+
+    Record permit_suspended for the permits suspended by a missed endorsement (each once).
+    """
+    if district is not None and not (len(district) == 6 and district.isdigit()):
+        raise UserError(
+            f"选项 --district 的取值 {district!r} 应为 6 位数字", f"option --district: {district!r} must be 6 digits"
+        )
+    day = parse_day(on, "--on")
+    register = _open(db, read_only=False)
+    try:
+        desk = _desk(register, rules, holidays)
+        done = audited(
+            register,
+            "permit.suspend_overdue",
+            None,
+            lambda: desk.record_suspensions(day, district),
+            lambda d: {"on": day.isoformat(), "district": district, "suspended": d.suspended, "recorded": d.recorded},
+        )
+    finally:
+        register.close()
+    if as_json:
+        print(json.dumps({"on": day.isoformat(), **vars(done)}, ensure_ascii=False))
+        return
+    print(f"中止 / suspended: {done.suspended}  本次登记 / recorded now: {done.recorded}")
+
+
 def remind_command(
     db: DbOption,
     outbox: Annotated[Path, typer.Option("--outbox", help="发件箱文件（SQLite）。\n\nOutbox file (SQLite).")],
@@ -763,6 +798,7 @@ def register(app: typer.Typer) -> None:
         ("status", status_command, "查询某人的居住证状态与可享受的服务。\n\nOne person's permit status and services."),
         ("due", due_command, "各区待签注名单。\n\nPermits due for endorsement, per district."),
         ("overdue", overdue_command, "各区逾期未签注名单。\n\nPermits overdue (suspended), per district."),
+        ("suspend", suspend_command, "登记逾期中止的居住证。\n\nRecord the suspensions of missed endorsements."),
         ("remind", remind_command, "将签注提醒放入发件箱。\n\nQueue endorsement reminders in the outbox."),
         ("services", services_command, "按持证年限享受的公共服务表。\n\nServices by years held."),
     )

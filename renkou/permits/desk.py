@@ -16,6 +16,7 @@ from datetime import date
 
 from renkou.disclosure.text import Text
 from renkou.errors import UserError
+from renkou.ids import mask
 from renkou.permits import records
 from renkou.permits.deadlines import Calendar, IssueDeadline, issue_deadline
 from renkou.permits.eligibility import Basis, Eligibility, PersonSnapshot, check_eligibility
@@ -67,6 +68,15 @@ class Replaced:
     old_no: str | None
     state: PermitState
     batch_id: int
+
+
+@dataclass(frozen=True)
+class Suspensions:
+    """Suspensions recorded by one run: the permits found suspended, and how many were recorded now."""
+
+    suspended: int
+    recorded: int
+    batch_id: int | None
 
 
 @dataclass(frozen=True)
@@ -252,6 +262,31 @@ class PermitDesk:
             self.register, [self._row("permit_replaced", person, on, permit_no=number)], today=self.today
         )
         return Replaced(person, before.permit_no, self.state(person, on), int(summary.batch_id or 0))
+
+    def record_suspensions(self, on: date, district: str | None = None) -> Suspensions:
+        """Record ``permit_suspended`` (dated the first day of the suspension) for every permit suspended by ``on``
+        whose suspension is not in the register yet; all in one form. Running it again records nothing more."""
+        from renkou.permits import lists
+
+        self._check_date(on, Text("中止登记", "suspension"))
+        holdings = lists.collect(self.register, on, self.rules, self.calendar, district)
+        overdue = [entry for entry in lists.overdue(holdings) if entry.state.suspended_since is not None]
+        since = {entry.subject_id: entry.state.suspended_since for entry in overdue}
+        done = records.suspension_recorded(self.register, since)  # type: ignore[arg-type]
+        todo = [entry for entry in overdue if entry.subject_id not in done]
+        if not todo:
+            return Suspensions(len(overdue), 0, None)
+        numbers = records.id_numbers(self.register, (entry.identity_event for entry in todo))
+        rows = []
+        for entry in todo:
+            number = numbers[entry.identity_event]
+            person = records.Person(number, mask(number))
+            assert entry.state.suspended_since is not None
+            rows.append(
+                self._row("permit_suspended", person, entry.state.suspended_since, permit_no=entry.state.permit_no)
+            )
+        summary = submit_form(self.register, rows, today=self.today)
+        return Suspensions(len(overdue), len(rows), int(summary.batch_id or 0))
 
     def cancel(self, id_text: str, on: date, *, departed: bool = False) -> Cancelled:
         """Cancel the permit on ``on``; with ``departed`` also end the residence registration (the holder left)."""

@@ -160,6 +160,12 @@ def holder_events(register: Register, on: date, district: str | None = None) -> 
 
 def masked_ids(register: Register, event_ids: Iterable[int]) -> dict[int, str]:
     """The masked ID number behind each event (decrypted from the register's identity store, then masked)."""
+    return {event_id: mask(number) for event_id, number in id_numbers(register, event_ids).items()}
+
+
+def id_numbers(register: Register, event_ids: Iterable[int]) -> dict[int, str]:
+    """The ID number behind each event, decrypted from the register's identity store (kept in memory only: for
+    recording an event about the person, never for display)."""
     wanted = sorted({int(event_id) for event_id in event_ids})
     if not wanted:
         return {}
@@ -172,8 +178,24 @@ def masked_ids(register: Register, event_ids: Iterable[int]) -> dict[int, str]:
     for event_id, ciphertext, offset, nonce in rows:
         plain = identity.decrypt_one(bytes(ciphertext), int(offset), register.keys.identity, bytes(nonce))
         number, _name = identity.split_identity(plain)
-        result[int(event_id)] = mask(number)
+        result[int(event_id)] = number
     return result
+
+
+def suspension_recorded(register: Register, since: dict[str, date]) -> set[str]:
+    """The subjects (hex keys) with a ``permit_suspended`` event on or after their date in ``since``."""
+    if not since:
+        return set()
+    register.engine.register_arrow(
+        "rk_permit_suspended",
+        pa.table({"subject": pa.array(list(since), pa.string()), "since": pa.array(list(since.values()), pa.date32())}),
+    )
+    rows = register.engine.rows(
+        f"SELECT DISTINCT w.subject FROM rk_permit_suspended w JOIN (SELECT hex(subject_id) AS subject, occurred_on "
+        f"FROM events WHERE event_type = 'permit_suspended' AND {_LIVE}) e "
+        f"ON e.subject = w.subject AND e.occurred_on >= w.since"
+    )
+    return {str(subject) for (subject,) in rows}
 
 
 def district_names(register: Register, codes: Iterable[str | None]) -> dict[str, str]:

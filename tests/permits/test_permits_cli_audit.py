@@ -46,3 +46,16 @@ def test_permit_commands_are_audited(capsys: pytest.CaptureFixture[str], db_path
     assert json.loads(rows[0][5])["recorded"] is True
     assert json.loads(rows[-1][5])["count"] == 1
     assert all(zhao not in detail for *_, detail in rows)
+
+
+def test_permit_suspend_records_the_missed_windows_once(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    db, sun = str(db_path), PEOPLE["sun"]
+    assert run(capsys, "permit", "issue", "--db", db, "--id", sun, "--on", "2019-08-01")[0] == 0
+    code, out, _ = run(capsys, "permit", "suspend", "--db", db, "--on", "2021-06-01", "--json")
+    assert code == 0 and (json.loads(out)["suspended"], json.loads(out)["recorded"]) == (1, 1)
+    code, out, _ = run(capsys, "permit", "suspend", "--db", db, "--on", "2021-06-01", "--json")
+    assert code == 0 and json.loads(out)["recorded"] == 0
+    code, out, _ = run(capsys, "permit", "status", "--db", db, "--id", sun, "--on", "2021-06-01", "--json")
+    history = json.loads(out)["history"]
+    assert [step["kind"] for step in history] == ["issued", "suspended", "noted"]
+    assert history[-1]["zh"] == "登记：居住证使用功能中止" and history[-1]["on"] == "2020-08-04"

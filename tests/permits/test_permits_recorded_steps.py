@@ -85,3 +85,25 @@ def desk_person(desk: PermitDesk, number: str):  # type: ignore[no-untyped-def]
     from renkou.permits import records
 
     return records.find_person(desk.register, number)
+
+
+def test_suspensions_are_recorded_once_and_change_nothing_derived(desk: PermitDesk) -> None:
+    sun, zhao = PEOPLE["sun"], PEOPLE["zhao"]
+    desk.today = date(2021, 6, 1)
+    desk.issue(sun, date(2019, 8, 1))  # never endorsed: anniversary Saturday 1 August 2020 -> due Monday 3 August
+    desk.issue(zhao, date(2020, 3, 2))
+    desk.endorse(zhao, date(2021, 2, 10))  # on time: not suspended
+    first = desk.record_suspensions(date(2021, 6, 1))
+    assert (first.suspended, first.recorded) == (1, 1)
+    again = desk.record_suspensions(date(2021, 6, 1))
+    assert (again.suspended, again.recorded, again.batch_id) == (1, 0, None)
+    rows = desk.register.engine.rows(
+        "SELECT occurred_on, permit_no FROM events WHERE event_type = 'permit_suspended' ORDER BY event_id"
+    )
+    assert rows == [(date(2020, 8, 4), "3301062019000001")]
+    state = desk.state(desk_person(desk, sun), date(2021, 6, 1))
+    assert state.status is Status.SUSPENDED and state.suspended_since == date(2020, 8, 4)
+    assert [(s.on, s.kind) for s in state.history][-2:] == [
+        (date(2020, 8, 4), "suspended"),
+        (date(2020, 8, 4), "noted"),
+    ]
