@@ -27,12 +27,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import yaml
 
+from renkou.projection.parts import project_gross
 from renkou.projection.scenario import compile_scenario
 from renkou.projection.scenario_file import read_scenario
 from renkou.projection.stochastic import run_stochastic
 from renkou.projection.synthetic import base_rows, scenario_data
+from renkou.projection.trend import exponential_trend, linear_trend, logistic_trend
 
 DETERMINISTIC_BAR = 0.050
 STOCHASTIC_BAR = 3.0
@@ -98,6 +101,25 @@ def main() -> None:
     stochastic_median, stochastic_best, stochastic_cpu = timed(
         lambda: run_stochastic(scenario, settings, city="3301"), repeats=3
     )
+    # Registered and floating residents as two parts with gross flows (three engine passes per step each).
+    inflow = inputs.net_migrants[:, 0].clip(min=0)
+    outflow = np.full(inputs.base.shape, 0.02)
+
+    def parts() -> None:
+        for _ in range(2):
+            project_gross(inputs.base, inputs.rates, lambda t: inflow, outflow, steps)
+
+    parts_median, _, _ = timed(parts, repeats=5)
+    history = [2015, 2016, 2017, 2018, 2019, 2020]
+    totals = [901.8, 918.8, 946.8, 980.6, 1036.0, 1196.5]
+    future = list(range(2015, 2036))
+
+    def trends() -> None:
+        linear_trend(history, totals, future)
+        exponential_trend(history, totals, future)
+        logistic_trend(history, totals, future)
+
+    trends_median, _, _ = timed(trends, repeats=5)
     lines = [
         f"deterministic engine, {shape}: median {engine_median * 1000:.1f} ms (best {engine_best * 1000:.1f} ms; "
         f"bar {DETERMINISTIC_BAR * 1000:.0f} ms)",
@@ -107,6 +129,8 @@ def main() -> None:
         f"stochastic, {trajectories} trajectories x {regions} regions x {steps} years, every output summarised: "
         f"median {stochastic_median:.2f} s (best {stochastic_best:.2f} s; CPU {stochastic_cpu:.2f} s over two threads; "
         f"bar {STOCHASTIC_BAR:.0f} s)",
+        f"registered + floating residents as two parts with gross flows, {shape}: median {parts_median * 1000:.1f} ms",
+        f"linear, exponential and logistic trends of a 6-year history over 21 years: median {trends_median * 1000:.1f} ms",
         f"load average while measuring: {os.getloadavg()[0]:.2f}",
     ]
     for line in lines:
