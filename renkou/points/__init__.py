@@ -2,12 +2,14 @@
 
 Rule sets are versioned YAML files (``renkou/points/rules/``), validated on load with line numbers
 (:mod:`~renkou.points.loader`). Applicants' evidence comes from an :class:`~renkou.points.evidence.EvidenceProvider`
-(a CSV file today, the register later) as typed columns; :func:`~renkou.points.scoring.score` scores every applicant
+as typed columns (an applicants CSV file, a form's records, or
+:class:`~renkou.points.register_evidence.RegisterEvidence`, which replaces what the population register knows); :func:`~renkou.points.scoring.score` scores every applicant
 at once, :func:`~renkou.points.explain.explain` gives one applicant's line-by-line explanation,
 :func:`~renkou.points.ranking.rank` ranks and admits, :mod:`~renkou.points.output` builds the masked ranking and
 public list, and :class:`~renkou.points.history.PublicityRound` handles objections and re-scoring with an
 append-only history. Scoring and ranking are pure NumPy; file reading and writing live in ``applicants`` and
-``output``.
+``output``; rounds run by the service are stored sealed by :mod:`~renkou.points.store` (glue in
+:mod:`~renkou.points.rounds`; endpoints in :mod:`renkou.api.routers.points`).
 """
 
 from __future__ import annotations
