@@ -9,7 +9,6 @@ from test_points_rule_validation import VALID
 from renkou.points.loader import RulesError, parse_rules
 from renkou.points.register_evidence import measure_of
 
-
 LINE = "  years: {type: number, zh: 年限, en: years}"
 YEARS_LINE = VALID.splitlines().index(LINE) + 1
 
