@@ -47,7 +47,12 @@ def facility_chart(result: Mapping[str, Any], area: str) -> Figure:
         axes.set_ylim(bottom=0)
     for index in range(panels, len(grid) * columns):
         grid[index // columns][index % columns].set_visible(False)
-    grid[0][0].legend(loc="lower left", fontsize=6.5)
+    # One legend for all panels, with the capacity line whenever any panel has one.
+    handles: dict[str, Any] = {}
+    for axes in grid.flat:
+        for handle, label in zip(*axes.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, handle)
+    figure.legend(handles=list(handles.values()), labels=list(handles), loc="outside lower center", ncols=2, fontsize=7)
     return figure
 
 

@@ -151,3 +151,17 @@ def add_gaps(rows: list[dict[str, Any]], capacity: Capacity, city: str | None = 
 def per_1000(units: float, persons: float) -> float | None:
     """Units per 1000 persons (None for no persons)."""
     return None if persons <= 0 else 1000.0 * units / persons
+
+
+def aged_on(population: FloatArray, years: int) -> FloatArray:
+    """A population ``(..., 2, A)`` ``years`` years later with no deaths, moves or births: everyone ``years`` older
+    (the open group keeps its own and gains the oldest), nobody under ``years``. For the cohorts of school age a few
+    years ahead, who are already born and rarely die, this is what a warning needs without a projection."""
+    population = np.asarray(population, dtype=np.float64)
+    if years <= 0:
+        return population.copy()
+    ages = population.shape[-1]
+    out = np.zeros_like(population)
+    out[..., years : ages - 1] = population[..., : ages - 1 - years]
+    out[..., ages - 1] = population[..., ages - 1 - years :].sum(axis=-1)
+    return out

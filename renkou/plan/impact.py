@@ -33,6 +33,7 @@ import numpy as np
 from renkou.plan.facilities import FloatArray
 from renkou.plan.yamlines import LineDict, LineList, Where, load_yaml
 
+SCENARIOS_DIR = Path(__file__).parent / "scenarios"  # shipped example scenarios
 AGES = 101  # single ages 0..99 and 100+
 KINDS = ("housing", "university", "settlement_quota")
 _COMMON = {"kind", "name", "profile"}

@@ -15,7 +15,9 @@ Two kinds look at a public-service ``facility`` (a standard of ``renkou/plan/rul
 ``key``, on the population at the as-of date and the facility capacity stored with ``renkou plan capacity``:
 
 - ``seats``: the demand of the persons served (e.g. the school-age cohort: one place per child aged 6-11) is above
-  the capacity (seats) of the year;
+  the capacity (seats) of the year; with ``ahead: n`` also in each of the next n years, for the children already
+  born (aged on without deaths or moves, :func:`renkou.plan.facilities.aged_on`; n at most the first age served),
+  against the capacity of those years (so planned seats count); the earliest short year is reported;
 - ``per_1000``: capacity per 1000 persons served (e.g. elderly care beds per 1000 aged 60+) is below ``threshold``
   (default: the standard's own ``per_1000``).
 
@@ -61,6 +63,7 @@ _RULE_KEYS = {
     "min",
     "areas",
     "facility",
+    "ahead",
 }
 _NEEDS = {
     "below": ("threshold",),
@@ -101,6 +104,7 @@ class Rule:
     min_key: str | None = None
     min_value: float = 0.0
     facility: str | None = None
+    ahead: int = 0
 
 
 def _num(where: Where, mapping: LineDict, key: str, what: str) -> float:
@@ -203,11 +207,19 @@ def _rule(where: Where, item: object, line: int) -> Rule:
         raise where.fail(
             item.line_of("facility"), f"{what}（{kind}）不用 facility", f"{what} ({kind}) takes a key, not a facility"
         )
+    ahead = item.get("ahead", 0)
+    if isinstance(ahead, bool) or not isinstance(ahead, int) or ahead < 0 or (ahead and kind != "seats"):
+        raise where.fail(
+            item.line_of("ahead"),
+            f"{what}的 ahead 应为非负整数，且只用于 seats 规则：{ahead!r}",
+            f"{what}: ahead must be a non-negative integer, for seats rules only: {ahead!r}",
+        )
     return Rule(
         id=rule_id,
         kind=str(kind),
         key="" if kind in FACILITY_KINDS else _key(where, item, "key", what),
         facility=facility if kind in FACILITY_KINDS else None,
+        ahead=ahead,
         areas=str(areas),
         title_zh=str(item.get("title_zh", rule_id)),
         title_en=str(item.get("title_en", rule_id)),
@@ -365,9 +377,11 @@ def evaluate_rules(rules: list[Rule], figures: Mapping[date, Mapping[str, Any]])
 def evaluate_facility_rules(
     rules: list[Rule], rows: list[dict[str, Any]], standards: Sequence[Standard], city: str
 ) -> list[dict[str, Any]]:
-    """Warnings of the ``seats`` and ``per_1000`` rules on facility ``rows`` of one year (with ``capacity``, as
-    :func:`renkou.plan.facilities.add_gaps` gives them); ``city`` is the city's code (for the rules' ``areas``)."""
+    """Warnings of the ``seats`` and ``per_1000`` rules on facility ``rows`` (with ``capacity``, as
+    :func:`renkou.plan.facilities.add_gaps` gives them) of the as-of year (the earliest year in ``rows``) and, for
+    rules looking ``ahead``, the years after it; ``city`` is the city's code (for the rules' ``areas``)."""
     known = {standard.id: standard for standard in standards}
+    first = min((row["year"] for row in rows), default=0)
     warnings: list[dict[str, Any]] = []
     for rule in rules:
         if rule.kind not in FACILITY_KINDS:
@@ -378,17 +392,39 @@ def evaluate_facility_rules(
                 f"预警规则 {rule.id} 的设施 {rule.facility} 不在配置标准中",
                 f"warning rule {rule.id}: facility {rule.facility} is not in the standards",
             )
+        by_area: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             if row["facility"] != standard.id or row.get("capacity") is None:
+                continue
+            if not first <= row["year"] <= first + rule.ahead:
                 continue
             is_city = row["area"] == city
             if (rule.areas == "city" and not is_city) or (rule.areas == "districts" and is_city):
                 continue
-            fired = _judge_facility(rule, standard, row)
+            by_area.setdefault(row["area"], []).append(row)
+        for looked in by_area.values():
+            looked.sort(key=lambda r: r["year"])
+            fired = next(
+                ((row, found) for row in looked if (found := _judge_facility(rule, standard, row)) is not None), None
+            )
             if fired is None:
                 continue
-            zh, en, extra = fired
+            row, (zh, en, extra) = fired
             name = row.get("area_name", "")
+            when_zh, when_en = ("", "") if row["year"] == first else (f"{row['year']}年", f"in {row['year']}, ")
+            evidence = {
+                "facility": standard.id,
+                "year": row["year"],
+                "served": row["served"],
+                "demand": row["demand"],
+                "capacity": row["capacity"],
+                **({"by_age": row["by_age"]} if "by_age" in row else {}),
+                **extra,
+            }
+            if rule.ahead:
+                evidence["years"] = [
+                    {"year": r["year"], "demand": r["demand"], "capacity": r["capacity"]} for r in looked
+                ]
             warnings.append(
                 {
                     "rule": rule.id,
@@ -396,16 +432,8 @@ def evaluate_facility_rules(
                     "area": row["area"],
                     "area_name": name,
                     "title": f"{rule.title_zh} / {rule.title_en}",
-                    "message": f"{name} {rule.title_zh}：{zh} / {name}: {rule.title_en}: {en}",
-                    "evidence": {
-                        "facility": standard.id,
-                        "year": row["year"],
-                        "served": row["served"],
-                        "demand": row["demand"],
-                        "capacity": row["capacity"],
-                        **({"by_age": row["by_age"]} if "by_age" in row else {}),
-                        **extra,
-                    },
+                    "message": f"{name} {rule.title_zh}：{when_zh}{zh} / {name}: {rule.title_en}: {when_en}{en}",
+                    "evidence": evidence,
                 }
             )
     return warnings
@@ -464,7 +492,9 @@ def facility_warnings(
     capacity: Mapping[tuple[str, str], Mapping[int, float]] | None = None,
 ) -> list[dict[str, Any]]:
     """The facility rules on the register's population on ``day`` against ``capacity`` (default: the stored one)."""
-    from renkou.plan.facilities import add_gaps, demand_rows
+    import numpy as np
+
+    from renkou.plan.facilities import add_gaps, aged_on, demand_rows
     from renkou.plan.gather import population_now
     from renkou.plan.store import load_capacity
 
@@ -473,8 +503,21 @@ def facility_warnings(
     stored = capacity if capacity is not None else load_capacity(register.engine)
     if not stored:
         return []
+    known = {standard.id: standard for standard in standards}
+    for rule in rules:
+        standard = known.get(str(rule.facility))
+        if rule.ahead and standard is not None and rule.ahead > standard.low:
+            raise UserError(
+                f"预警规则 {rule.id} 的 ahead {rule.ahead} 大于起始服务年龄 {standard.low}（儿童尚未出生）",
+                f"warning rule {rule.id}: ahead {rule.ahead} is beyond the first age served {standard.low} "
+                "(those children are not born yet)",
+            )
+    ahead = max((rule.ahead for rule in rules if rule.kind in FACILITY_KINDS), default=0)
     areas, population = population_now(register, day)
-    rows = add_gaps(demand_rows(areas, [day.year], population, standards), stored, register.city)
+    # Years on: the same persons aged on (see aged_on), stacked on the year axis.
+    years = [day.year + k for k in range(ahead + 1)]
+    future = np.concatenate([aged_on(population, k) for k in range(ahead + 1)], axis=1)
+    rows = add_gaps(demand_rows(areas, years, future, standards), stored, register.city)
     return evaluate_facility_rules(rules, rows, standards, register.city)
 
 

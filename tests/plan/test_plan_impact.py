@@ -247,3 +247,12 @@ def test_scenario_errors_name_the_line(tmp_path: Path, body: str, line: int, mes
         load_scenario(path, CODES)
     assert f"{path}:{line}: " in caught.value.en
     assert message in caught.value.en
+
+
+def test_the_shipped_example_scenario_loads_for_hangzhou() -> None:
+    from renkou.plan.impact import SCENARIOS_DIR
+
+    hangzhou = ["330102", "330103", "330104", "330105", "330106", "330108", "330109", "330110", "330111", "330112"]
+    scenario = load_scenario(SCENARIOS_DIR / "hangzhou_new_town.yaml", hangzhou)
+    assert [d.kind for d in scenario.decisions] == ["housing", "university", "settlement_quota"]
+    assert scenario.decisions[0].units * scenario.decisions[0].persons_per_unit == 14000

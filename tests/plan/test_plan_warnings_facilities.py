@@ -196,3 +196,39 @@ def test_ingest_runs_the_warnings_and_survives_their_failure(tmp_path: Path) -> 
     assert json.loads(again.stdout)["accepted"] > 0
     notice = [line for line in again.stderr.splitlines() if "warnings not updated" in line]
     assert len(notice) == 1 and notice[0].startswith("预警未更新 / warnings not updated: ")
+
+
+def test_aged_on_by_hand() -> None:
+    import numpy as np
+
+    from renkou.plan.facilities import aged_on
+
+    population = np.zeros((2, 101))
+    population[0, 0], population[1, 4], population[0, 98], population[0, 99], population[1, 100] = 5, 7, 1, 2, 3
+    later = aged_on(population, 2)
+    assert later[0, 2] == 5 and later[1, 6] == 7 and later[:, :2].sum() == 0
+    assert later[0, 100] == 3  # 98 and 99 reach the open group, which keeps its own
+    assert later[1, 100] == 3
+    assert later.sum() == population.sum()
+
+
+def test_seats_ahead_report_the_earliest_short_year() -> None:
+    rows = [_row("330102", "primary_school_places", d, d, 100) | {"year": y} for y, d in
+            ((2020, 90), (2021, 95), (2022, 101), (2023, 120))]  # fmt: skip
+    ahead3 = [r for r in RULES if r.id == "primary_seats"]
+    assert ahead3[0].ahead == 3
+    warnings = evaluate_facility_rules(ahead3, rows, STANDARDS, "330100")
+    assert len(warnings) == 1
+    assert warnings[0]["evidence"]["year"] == 2022 and warnings[0]["evidence"]["shortfall"] == 1
+    assert [y["demand"] for y in warnings[0]["evidence"]["years"]] == [90, 95, 101, 120]
+    assert "2022年" in warnings[0]["message"] and "in 2022, " in warnings[0]["message"]
+    from dataclasses import replace
+
+    assert evaluate_facility_rules([replace(ahead3[0], ahead=1)], rows, STANDARDS, "330100") == []
+
+
+def test_ahead_only_on_seats(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules:\n  - {id: b, kind: per_1000, facility: elderly_care_beds, ahead: 2}\n", encoding="utf-8")
+    with pytest.raises(UserError, match="for seats rules only"):
+        load_rules(path)
