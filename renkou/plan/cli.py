@@ -253,6 +253,9 @@ def facilities_command(
         str | None, typer.Option("--area", help="表格显示的地区代码（默认全市） / area shown (default: the city)")
     ] = None,
     chart: Annotated[Path | None, typer.Option("--chart", help="图表文件 .svg/.png / chart file")] = None,
+    by_age: Annotated[
+        bool, typer.Option("--by-age", help="另列学位的分年龄（年级）需求 / also school places by single age")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象 / print one JSON object")] = False,
 ) -> None:
     """公共服务设施需求 / public-service facility demand."""
@@ -296,6 +299,18 @@ def facilities_command(
     short = [r for r in result["rows"] if r["gap"] is not None and r["gap"] < 0 and r["area"] != projected.city]
     if short:
         console.print(f"  缺口 shortfalls: {len(short)} 个区县×年×设施 / district-year-facility rows below demand")
+    if by_age:
+        for s in standard_list:
+            if not s.by_single_age:
+                continue
+            ages = list(rows[(result["years"][0], s.id)]["by_age"])
+            table = Table(title=f"{name} {s.name_zh}分年龄需求 / {s.name_en} by single age")
+            table.add_column("年 year")
+            for age in ages:
+                table.add_column(f"{age}岁", justify="right")
+            for year in result["years"]:
+                table.add_row(str(year), *(_cell(rows[(year, s.id)]["by_age"][age]) for age in ages))
+            console.print(table)
 
 
 def impact_command(
