@@ -202,6 +202,10 @@ def project_command(
         )
     if out is not None:
         print(f"已写出 / wrote {out} ({report['rows']} rows)")
+    if table is not None:
+        print(f"已写出 / wrote {table} ({report['table_rows']} rows)")
+    for chart in report.get("charts", []):
+        print(f"已写出 / wrote {chart}")
 
 
 def _from_register(
@@ -322,6 +326,8 @@ def _stochastic(
         )
     if intervals is not None:
         print(f"已写出 / wrote {intervals} ({report['rows']} rows)")
+    for chart in report.get("charts", []):
+        print(f"已写出 / wrote {chart}")
 
 
 def _chart_series(regions: list[str], what: str) -> str:

@@ -60,6 +60,7 @@ def test_table_from_a_scenario_run_matches_the_projection(
         "--charts", charts, "--pyramid-year", "2023", "--pyramid-year", "2026",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert f"wrote {table}" in result.stdout and f"wrote {charts / 'pyramid-2026.png'}" in result.stdout
     if suffix == ".json":
         document = json.loads(table.read_text(encoding="utf-8"))
         assert document["columns"] == ["variant", "region", "year", "sex", "age_group", "population"]
