@@ -25,6 +25,8 @@ router = APIRouter(include_in_schema=False)
 
 CHANNELS = ("in_person", "mail", "ordinary_mail", "fax", "online")
 MEDIA = ("email", "mail", "pickup", "fax", "online")
+APPEAL_KINDS = ("review", "lawsuit_direct", "lawsuit_after_review")
+APPEAL_OUTCOMES = ("maintained", "corrected", "other", "pending")
 EVENT_KINDS = (
     "confirm",
     "correction_requested",
@@ -87,6 +89,8 @@ async def desk(
         "applicant_kinds": choices("disc.akind.", [k.value for k in ApplicantKind], lang),
         "channels": choices("disc.channel.", CHANNELS, lang),
         "categories": [(key, text.zh if lang == "zh" else text.en) for key, text in CATEGORIES.items()],
+        "appeal_kinds": choices("disc.appeal_kind.", APPEAL_KINDS, lang),
+        "appeal_outcomes": choices("disc.appeal_outcome.", APPEAL_OUTCOMES, lang),
         "sources": [(key, text.zh if lang == "zh" else text.en) for key, text in RENKOU_SOURCES.items()],
         "years": list(range(today.year, today.year - 6, -1)),
         "today": today.isoformat(),
@@ -95,6 +99,7 @@ async def desk(
         "/api/disclosure/requests",
         "/api/disclosure/overdue",
         "/api/disclosure/publications",
+        "/api/disclosure/appeals",
         "/api/disclosure/annual-report",
     )
     return render(request, principal, Page("disclosure_desk.html", "disc.desk.title", twins, context))

@@ -230,6 +230,23 @@ class PublicationIn(BaseModel):
     location: str = Field("", max_length=500)
 
 
+class AppealIn(BaseModel):
+    """An administrative review or lawsuit about a disclosure decision (annual report table 4)."""
+
+    kind: Literal["review", "lawsuit_direct", "lawsuit_after_review"]
+    filed_on: date
+    outcome: Literal["maintained", "corrected", "other", "pending"] = "pending"
+    decided_on: date | None = None
+    request_no: str | None = Field(None, pattern=r"^\d{4}-\d{4,6}$")
+
+
+class DecisionIn(BaseModel):
+    """The decision of a pending review or lawsuit."""
+
+    outcome: Literal["maintained", "corrected", "other"]
+    decided_on: date
+
+
 # --- the public ----------------------------------------------------------------------------------------------------
 @router.post(
     "/public/requests",
@@ -526,6 +543,41 @@ async def add_publication(request: Request, principal: Officer, body: Publicatio
         return {"item_no": number, "due": check.due.isoformat(), "late": check.late}
 
     return await run(service, work)
+
+
+@router.get("/appeals", summary="行政复议和行政诉讼 / reviews and lawsuits")
+async def appeals(request: Request, principal: Officer) -> list[dict[str, Any]]:
+    """政府信息公开行政复议、行政诉讼（年度报告表四）。Reviews and lawsuits about disclosure decisions."""
+    service = service_of(request)
+    return await run(
+        service,
+        lambda desk: [
+            {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()} for row in desk.store.appeals()
+        ],
+    )
+
+
+@router.post("/appeals", status_code=201, summary="登记复议或诉讼 / record a review or lawsuit")
+async def add_appeal(request: Request, principal: Officer, body: AppealIn) -> dict[str, Any]:
+    """登记一件行政复议或行政诉讼。Record a review or lawsuit."""
+    service = service_of(request)
+    actor = actor_of(principal, request)
+    number = await run(service, lambda desk: desk.store.add_appeal(actor, **body.model_dump()))
+    return {"appeal_no": number}
+
+
+@router.post("/appeals/{appeal_no}/decision", summary="登记审结 / record the decision")
+async def decide_appeal(
+    request: Request,
+    principal: Officer,
+    appeal_no: Annotated[int, Path(ge=1, le=10_000_000)],
+    body: DecisionIn,
+) -> dict[str, Any]:
+    """登记尚未审结案件的结果。Record the decision of a pending case."""
+    service = service_of(request)
+    actor = actor_of(principal, request)
+    await run(service, lambda desk: desk.store.decide_appeal(actor, appeal_no, **body.model_dump()))
+    return {"appeal_no": appeal_no, "outcome": body.outcome}
 
 
 @router.get(

@@ -168,7 +168,48 @@
     }
   }
 
+  async function loadAppeals() {
+    const body = document.querySelector("#appeals tbody");
+    const kinds = {}, outcomes = {};
+    for (const o of document.querySelectorAll("#ap-kind option")) kinds[o.value] = o.textContent;
+    for (const o of document.querySelectorAll("#ap-outcome option")) outcomes[o.value] = o.textContent;
+    const rows = await R.getJSON("/api/disclosure/appeals");
+    body.replaceChildren(...rows.map((a) => el("tr", { dataset: { no: String(a.appeal_no), outcome: a.outcome } },
+      el("td", {}, String(a.appeal_no)), el("td", {}, kinds[a.kind] || a.kind), el("td", {}, a.filed_on),
+      el("td", {}, outcomes[a.outcome] || a.outcome), el("td", {}, a.decided_on || "—"), el("td", {}, a.request_no || "—"))));
+  }
+
+  function appealForms() {
+    const message = document.getElementById("appeal-message");
+    const form = document.getElementById("appeal-form");
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        const result = (await R.request("POST", "/api/disclosure/appeals", formValues(form))).body;
+        R.showMessage(message, T("disc.saved") + " " + result.appeal_no, "ok");
+        await loadAppeals();
+      } catch (error) {
+        R.showMessage(message, error.message, "error");
+      }
+    });
+    const decision = document.getElementById("decision-form");
+    decision.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const v = formValues(decision);
+      try {
+        await R.request("POST", "/api/disclosure/appeals/" + encodeURIComponent(v.appeal_no) + "/decision",
+          { outcome: v.outcome, decided_on: v.decided_on });
+        R.showMessage(message, T("disc.saved"), "ok");
+        await loadAppeals();
+      } catch (error) {
+        R.showMessage(message, error.message, "error");
+      }
+    });
+    loadAppeals().catch((error) => R.showMessage(message, error.message, "error"));
+  }
+
   function deskPage() {
+    appealForms();
     const logForm = document.getElementById("log-form");
     const logMessage = document.getElementById("log-message");
     logForm.addEventListener("submit", async (event) => {
