@@ -70,6 +70,21 @@ def disclosure_request(env: Env, *, answered: bool = False) -> tuple[str, str]:
     return filed.request_no, filed.secret
 
 
+def pending_appeal(env: Env) -> int:
+    """A pending administrative review, recorded straight through the desk."""
+    from datetime import date
+
+    from renkou.api.routers.disclosure import desk_of
+    from renkou.disclosure.store import Actor
+
+    with desk_of(env.service) as desk:
+        return int(
+            desk.store.add_appeal(
+                Actor("matrix", "disclosure_officer"), kind="review", filed_on=date(2021, 3, 1), outcome="pending"
+            )
+        )
+
+
 DISCLOSURE_APPLICANT = {"kind": "person", "name": "王五", "id_number": "110101199003074578", "phone": "13800000000"}
 DISCLOSURE_OFFICER = {"disclosure_officer"}
 
@@ -280,6 +295,23 @@ MATRIX = [
             },
         },
         201,
+    ),
+    Call("GET", "/api/disclosure/appeals", DISCLOSURE_OFFICER, lambda env: {"url": "/api/disclosure/appeals"}),
+    Call(
+        "POST",
+        "/api/disclosure/appeals",
+        DISCLOSURE_OFFICER,
+        lambda env: {"url": "/api/disclosure/appeals", "json": {"kind": "review", "filed_on": "2021-03-01"}},
+        201,
+    ),
+    Call(
+        "POST",
+        "/api/disclosure/appeals/{appeal_no}/decision",
+        DISCLOSURE_OFFICER,
+        lambda env: {
+            "url": f"/api/disclosure/appeals/{pending_appeal(env)}/decision",
+            "json": {"outcome": "maintained", "decided_on": "2021-05-01"},
+        },
     ),
     Call(
         "GET",
