@@ -202,3 +202,27 @@ def test_online_filing_is_limited_per_address_and_documents_allow_only_styles(se
     report = env.client.get("/api/disclosure/annual-report", params={"year": 2026, "format": "html"})
     assert report.status_code == 200 and "<script" not in report.text
     assert report.headers["content-security-policy"].startswith("default-src 'none'; style-src 'unsafe-inline'")
+
+
+def test_reviews_and_lawsuits_in_the_service_feed_the_annual_report(service_env: Any) -> None:
+    env = service_env
+    env.clock.set_day("2027-01-10")
+    env.login("disclosure1")
+    first = env.client.post("/api/disclosure/appeals", json={"kind": "review", "filed_on": "2026-05-01"})
+    assert first.status_code == 201 and first.json() == {"appeal_no": 1}
+    decided = env.client.post(
+        "/api/disclosure/appeals/1/decision", json={"outcome": "corrected", "decided_on": "2026-07-01"}
+    )
+    assert decided.status_code == 200
+    again = env.client.post("/api/disclosure/appeals/1/decision", json={"outcome": "other", "decided_on": "2026-08-01"})
+    assert again.status_code == 400 and "already decided" in again.json()["error"]["en"]
+    env.client.post("/api/disclosure/appeals", json={"kind": "lawsuit_direct", "filed_on": "2026-09-01"})
+    listed = env.client.get("/api/disclosure/appeals").json()
+    assert [(a["appeal_no"], a["outcome"]) for a in listed] == [(1, "corrected"), (2, "pending")]
+    report = env.client.get("/api/disclosure/annual-report", params={"year": 2026}).json()
+    assert report["appeals"] == {"review": {"corrected": 1}, "lawsuit_direct": {"pending": 1}}
+    assert env.client.get("/api/disclosure/appeals/9/decision").status_code == 405
+    missing = env.client.post(
+        "/api/disclosure/appeals/9/decision", json={"outcome": "other", "decided_on": "2026-08-01"}
+    )
+    assert missing.status_code == 400 and "no appeal numbered 9" in missing.json()["error"]["en"]
