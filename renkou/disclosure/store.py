@@ -543,7 +543,7 @@ class DisclosureStore:
         current = next((a for a in self.appeals() if a["appeal_no"] == appeal_no), None)
         if current is None:
             raise DisclosureError(
-                f"没有编号为 {appeal_no} 的复议或诉讼", f"no appeal numbered {appeal_no}", code="appeal"
+                f"没有编号为 {appeal_no} 的复议或诉讼", f"no appeal numbered {appeal_no}", code="not_found"
             )
         if current["outcome"] != "pending":
             raise DisclosureError(

@@ -225,4 +225,4 @@ def test_reviews_and_lawsuits_in_the_service_feed_the_annual_report(service_env:
     missing = env.client.post(
         "/api/disclosure/appeals/9/decision", json={"outcome": "other", "decided_on": "2026-08-01"}
     )
-    assert missing.status_code == 400 and "no appeal numbered 9" in missing.json()["error"]["en"]
+    assert missing.status_code == 404 and "no appeal numbered 9" in missing.json()["error"]["en"]
