@@ -128,8 +128,15 @@ def evaluate_command(
         f"精确率 precision {quality.precision:.4%}   召回率 recall {quality.recall:.4%}   "
         f"复核占比 review share {quality.review_share:.2%}"
     )
+    print(
+        f"  有线索的记录 rows with evidence: 召回率 recall {quality.recall_where(weak=False):.4%}   "
+        f"仅有姓名等弱线索 weak evidence (name only, unknown pointers): 召回率 recall "
+        f"{quality.recall_where(weak=True):.4%} ({quality.counts_where(weak=True)['linkable']:,} 条可关联 linkable)"
+    )
     for kind, counts in sorted(quality.by_kind.items()):
         print(f"  {kind}: {counts}")
+    for (kind, evidence), counts in sorted(quality.by_class.items()):
+        print(f"    {kind} / {evidence}: {counts}")
 
 
 @link_app.command("settings", help="输出默认设置（YAML）。\n\nPrint the default settings as YAML.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -77,12 +78,20 @@ def pairs_per_rule(connection: object, left: str, right: str, rules: list[list[s
 
 def score(left: pa.Table, right: pa.Table, settings: LinkSettings) -> ModelResult:
     """Train the model on left x right pairs and score the blocked candidate pairs above the lower threshold."""
+    with tempfile.TemporaryDirectory(prefix="renkou-link-") as spill:
+        return _score(left, right, settings, spill)
+
+
+def _score(left: pa.Table, right: pa.Table, settings: LinkSettings, spill: str) -> ModelResult:
     import duckdb
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
     from splink.internals.expectation_maximisation import _max_change_in_parameters_comparison_levels
 
     logging.getLogger("splink").setLevel(logging.WARNING)
     connection = duckdb.connect()
+    # Bounded memory: past the limit, joins and sorts spill to a private temporary folder.
+    connection.execute(f"SET memory_limit = '{settings.memory_limit}'")
+    connection.execute(f"SET temp_directory = '{spill}'")
     connection.register("left_in", left)
     connection.register("right_in", right)
     # Guard before any pair is made: a file whose IDs are mostly missing must not explode the comparisons.
@@ -132,4 +141,5 @@ def score(left: pa.Table, right: pa.Table, settings: LinkSettings) -> ModelResul
     pairs = connection.sql(
         f"SELECT unique_id_l AS left_id, unique_id_r AS right_id, match_probability FROM {predictions.physical_name}"
     ).to_arrow_table()
+    connection.close()  # before its spill folder goes
     return ModelResult(pairs, converged, messages, sum(per_rule.values()))

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -51,6 +52,16 @@ def _features(left: pa.Table, right: pa.Table) -> tuple[pa.Table, pa.Table]:
     )
 
 
+def _rules_table(rules: dict[str, tuple[str, str]]) -> pa.Table:
+    return pa.table(
+        {
+            "left_id": pa.array(list(rules), pa.string()),
+            "right_id": pa.array([v[0] for v in rules.values()], pa.string()),
+            "method": pa.array([v[1] for v in rules.values()], pa.string()),
+        }
+    )
+
+
 def _without(table: pa.Table, linked: dict[str, tuple[str, str]]) -> pa.Table:
     """The rows of ``table`` not yet linked by a rule."""
     if not linked:
@@ -73,55 +84,48 @@ def run_linkage(register: Register, settings: LinkSettings) -> LinkRun:
     pointed, dangling = evidence_links(engine, register.keys, with_names, right_features)
     rules.update(pointed)
     result = score(_without(left_features, rules), right_features, settings)
-    decisions = decide_mod.decide(
-        left["unique_id"].to_pylist(),
-        zip(
-            result.pairs["left_id"].to_pylist(),
-            result.pairs["right_id"].to_pylist(),
-            result.pairs["match_probability"].to_pylist(),
-            strict=True,
-        ),
+    decided = decide_mod.decide_table(
+        left["unique_id"],
+        result.pairs,
         upper=settings.upper_threshold,
         lower=settings.lower_threshold,
         converged=result.converged,
-        rules=rules,
+        rules=_rules_table(rules),
         margin_bits=settings.margin_bits,
     )
     run_id = store.next_run_id(engine)
+    weak = pc.and_(
+        pc.is_in(left["unique_id"], value_set=pa.array(sorted(dangling), pa.string())),
+        pa.array([pointers_only(e) for e in left["evidence"].to_pylist()], pa.bool_()),
+    )
     results = pa.table(
         {
-            "run_id": pa.array([run_id] * left.num_rows, pa.int64()),
+            "run_id": pa.array(np.full(left.num_rows, run_id, dtype=np.int64)),
             "batch_id": left["batch_id"],
             "file_name": left["file_name"],
             "line": left["line"],
             "reason": left["reason"],
-            "subject": pa.array([d.right_id for d in decisions], pa.string()),
-            "match_probability": pa.array([d.probability for d in decisions], pa.float64()),
-            "method": pa.array([d.method for d in decisions], pa.string()),
-            "decision": pa.array([d.decision for d in decisions], pa.string()),
-            "evidence": pa.array(
-                [
-                    UNKNOWN_POINTER if uid in dangling and pointers_only(evidence) else evidence
-                    for uid, evidence in zip(left["unique_id"].to_pylist(), left["evidence"].to_pylist(), strict=True)
-                ],
-                pa.string(),
-            ),
+            "subject": decided["right_id"],
+            "match_probability": decided["probability"],
+            "method": decided["method"],
+            "decision": decided["decision"],
+            "evidence": pc.if_else(weak, pa.scalar(UNKNOWN_POINTER), left["evidence"]),
         }
     )
-    counts = {kind: sum(d.decision == kind for d in decisions) for kind in (decide_mod.AUTO, decide_mod.REVIEW)}
-    by_method: dict[str, int] = {}
-    for d in decisions:
-        if d.decision == decide_mod.AUTO:
-            by_method[d.method] = by_method.get(d.method, 0) + 1
+    counts = pc.value_counts(decided["decision"]).to_pylist()
+    by_decision = {str(c["values"]): int(c["counts"]) for c in counts}
+    autos = decided.filter(pc.equal(decided["decision"], decide_mod.AUTO))
+    by_method = {str(c["values"]): int(c["counts"]) for c in pc.value_counts(autos["method"]).to_pylist()}
+    counts_auto, counts_review = by_decision.get(decide_mod.AUTO, 0), by_decision.get(decide_mod.REVIEW, 0)
     messages = list(result.messages)
     if not result.converged:
         messages.append("model did not converge: nothing auto-linked from it, its pairs sent to review")
     run = LinkRun(
         run_id=run_id,
         n_records=left.num_rows,
-        n_auto=counts[decide_mod.AUTO],
-        n_review=counts[decide_mod.REVIEW],
-        n_unlinked=left.num_rows - counts[decide_mod.AUTO] - counts[decide_mod.REVIEW],
+        n_auto=counts_auto,
+        n_review=counts_review,
+        n_unlinked=left.num_rows - counts_auto - counts_review,
         converged=result.converged,
         comparisons=result.comparisons,
         seconds=time.perf_counter() - started,

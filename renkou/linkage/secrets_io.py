@@ -116,19 +116,27 @@ def quarantined_rows(engine: Engine, keys: RegisterKeys) -> list[dict[str, objec
     return rows
 
 
+def identities_of(engine: Engine, keys: RegisterKeys, subjects_hex: list[str]) -> dict[str, tuple[str, str]]:
+    """Subject (hex) -> (ID number, name) as last delivered, for a few persons, decrypted (one scan of identities)."""
+    if not subjects_hex:
+        return {}
+    found = engine.rows(
+        "SELECT hex(i.subject_id), arg_max(i.stream_offset, i.event_id), arg_max(i.ciphertext, i.event_id), "
+        "arg_max(b.nonce, i.event_id) FROM identity i JOIN batches b USING (batch_id) "
+        "WHERE hex(i.subject_id) IN (SELECT unnest(?)) GROUP BY 1",
+        [[subject.upper() for subject in subjects_hex]],
+    )
+    out: dict[str, tuple[str, str]] = {}
+    for subject, offset, ciphertext, nonce in found:
+        [text] = decrypt_column(pa.array([bytes(ciphertext)]), pa.array([int(offset)]), keys.identity, bytes(nonce))
+        number, _, name = text.partition(SEPARATOR)
+        out[str(subject)] = (number, name)
+    return out
+
+
 def identity_of(engine: Engine, keys: RegisterKeys, subject_hex: str) -> tuple[str, str] | None:
     """(ID number, name) of one person as last delivered, decrypted; ``None`` when the register has no such person."""
-    found = engine.rows(
-        "SELECT i.batch_id, i.stream_offset, i.ciphertext, b.nonce FROM identity i JOIN batches b USING (batch_id) "
-        "WHERE hex(i.subject_id) = ? ORDER BY i.event_id DESC LIMIT 1",
-        [subject_hex.upper()],
-    )
-    if not found:
-        return None
-    _batch, offset, ciphertext, nonce = found[0]
-    [text] = decrypt_column(pa.array([bytes(ciphertext)]), pa.array([int(offset)]), keys.identity, bytes(nonce))
-    number, _, name = text.partition(SEPARATOR)
-    return number, name
+    return identities_of(engine, keys, [subject_hex]).get(subject_hex.upper())
 
 
 def quarantined_row(engine: Engine, keys: RegisterKeys, batch_id: int, line: int) -> dict[str, object] | None:

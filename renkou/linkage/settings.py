@@ -61,6 +61,11 @@ class LinkSettings(BaseModel):
     # A block may not be larger than this many pairs per left record on average (guards against exploding blocks).
     max_pairs_per_record: float = Field(default=2000, gt=0)
 
+    # DuckDB's memory for blocking and scoring; beyond it, DuckDB spills to a temporary folder (bounded memory).
+    memory_limit: str = Field(
+        default="4GB", pattern=r"^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$", description="memory limit of the model's DuckDB"
+    )
+
     @model_validator(mode="after")
     def _check(self) -> LinkSettings:
         if self.lower_threshold > self.upper_threshold:

@@ -25,7 +25,7 @@ from renkou.engine import Engine
 from renkou.ids import mask
 from renkou.linkage import store
 from renkou.linkage.features import clean_sex
-from renkou.linkage.secrets_io import identity_of, quarantined_row
+from renkou.linkage.secrets_io import identities_of, quarantined_row
 from renkou.web.templating import Page, render
 
 router = APIRouter(tags=["web 网页"])
@@ -33,6 +33,7 @@ router = APIRouter(tags=["web 网页"])
 Reader = Annotated[Principal, requires(Action.PERSON_READ)]
 Writer = Annotated[Principal, requires(Action.PERSON_WRITE)]
 QUEUE_LIMIT = 50  # pairs shown at once; a clerk works through them and reloads
+PERSON_FIELDS = ("id", "name", "sex", "birth_date", "hukou_region", "residence_region")
 
 
 class LinkDecision(StrictModel):
@@ -45,24 +46,29 @@ class LinkDecision(StrictModel):
     note: str = Field(default="", max_length=200, description="备注 / note")
 
 
-def _person(engine: Engine, service: Service, subject: str) -> dict[str, Any] | None:
+def _persons(engine: Engine, service: Service, subjects: list[str]) -> dict[str, dict[str, Any]]:
+    """Latest state of the persons (one query), without identities."""
+    if not subjects:
+        return {}
     found = engine.rows(
-        "SELECT sex, CAST(birth_date AS VARCHAR), hukou_region, residence_region FROM spells "
-        "WHERE hex(subject_id) = ? ORDER BY valid_from DESC LIMIT 1",
-        [subject],
+        "SELECT hex(subject_id), arg_max(sex, valid_from), CAST(arg_max(birth_date, valid_from) AS VARCHAR), "
+        "arg_max(hukou_region, valid_from), arg_max(residence_region, valid_from) FROM spells "
+        "WHERE hex(subject_id) IN (SELECT unnest(?)) GROUP BY 1",
+        [subjects],
     )
-    identity = identity_of(engine, service.register.keys, subject)
-    if not found or identity is None:
-        return None
-    sex, born, hukou, residence = found[0]
     return {
-        "id": mask(identity[0]),
-        "name": identity[1],
-        "sex": sex,
-        "birth_date": born,
-        "hukou_region": hukou,
-        "residence_region": residence,
+        str(subject): {"sex": sex, "birth_date": born, "hukou_region": hukou, "residence_region": residence}
+        for subject, sex, born, hukou, residence in found
     }
+
+
+def _with_identities(engine: Engine, service: Service, persons: dict[str, dict[str, Any]]) -> None:
+    """Add the masked ID number and the name to each person (decrypted in one scan)."""
+    found = identities_of(engine, service.register.keys, list(persons))
+    for subject, person in persons.items():
+        number, name = found.get(subject, ("", ""))
+        person["id"] = mask(number) if number else None
+        person["name"] = name or None
 
 
 def _row(raw: dict[str, object]) -> dict[str, Any]:
@@ -92,31 +98,28 @@ def _queue(service: Service, principal: Principal, request: Request) -> dict[str
     with service.database() as engine:
         store.ensure_schema(engine)
         run = engine.scalar("SELECT max(run_id) FROM link_runs")
-        pairs: list[dict[str, Any]] = []
-        total = 0
-        if run is not None:
-            for pair in store.review_queue(engine, int(run)).to_pylist():
-                person = _person(engine, service, pair["subject"])
-                if person is None or not _own(principal, person):
-                    continue
-                total += 1
-                if len(pairs) >= QUEUE_LIMIT:
-                    continue
-                raw = quarantined_row(engine, service.register.keys, pair["batch_id"], pair["line"]) or {}
-                pairs.append(
-                    {
-                        "run_id": int(run),
-                        "batch_id": pair["batch_id"],
-                        "line": pair["line"],
-                        "file_name": pair["file_name"],
-                        "reason": pair["reason"],
-                        "probability": pair["match_probability"],
-                        "row": _row(raw),
-                        "person": person,
-                    }
-                )
+        queue = store.review_queue(engine, int(run)).to_pylist() if run is not None else []
+        persons = _persons(engine, service, sorted({pair["subject"] for pair in queue}))
+        own = [pair for pair in queue if pair["subject"] in persons and _own(principal, persons[pair["subject"]])]
+        shown = own[:QUEUE_LIMIT]
+        _with_identities(engine, service, {pair["subject"]: persons[pair["subject"]] for pair in shown})
+        pairs = []
+        for pair in shown:
+            raw = quarantined_row(engine, service.register.keys, pair["batch_id"], pair["line"]) or {}
+            pairs.append(
+                {
+                    "run_id": int(run),
+                    "batch_id": pair["batch_id"],
+                    "line": pair["line"],
+                    "file_name": pair["file_name"],
+                    "reason": pair["reason"],
+                    "probability": pair["match_probability"],
+                    "row": _row(raw),
+                    "person": {key: persons[pair["subject"]].get(key) for key in PERSON_FIELDS},
+                }
+            )
     service.record(event_for(principal, request, "person.read", target="linkage.queue", detail={"pairs": len(pairs)}))
-    return {"run_id": run, "total": total, "pairs": pairs}
+    return {"run_id": run, "total": len(own), "pairs": pairs}
 
 
 @router.get("/web/api/linkage/queue", summary="待复核的关联 / the linkage review queue")
@@ -137,9 +140,10 @@ def _decide(service: Service, principal: Principal, request: Request, body: Link
         if not found:
             raise not_found("没有这条待复核记录", "no such pair under review")
         subject = str(found[0][0])
-        person = _person(engine, service, subject)
+        person = _persons(engine, service, [subject]).get(subject)
         if person is None or not _own(principal, person):
             raise forbidden()
+        _with_identities(engine, service, {subject: person})
         with engine.transaction():
             done = decide_and_apply(
                 service.register,

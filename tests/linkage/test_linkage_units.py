@@ -122,3 +122,51 @@ def test_settings_file(tmp_path: Path) -> None:
         path.write_text(bad, encoding="utf-8")
         with pytest.raises(UserError, match=named):
             load_settings(path)
+
+
+def test_decide_table_agrees_with_decide_on_random_pairs() -> None:
+    """The set-based twin gives exactly the row-by-row decisions (ties, margins, rules, thresholds)."""
+    from renkou.linkage.decide import decide_table
+
+    rng = random.Random(3)
+    lefts = [f"L{i}" for i in range(400)]
+    levels = [0.2, 0.5, 0.6, 0.9, 0.99, 0.995, 0.999, 0.9999, 0.999999, 1.0]
+    pairs = [(left, f"P{rng.randrange(30)}", rng.choice(levels)) for left in lefts for _ in range(rng.randrange(4))]
+    rules = {left: (f"P{rng.randrange(30)}", "exact_id") for left in rng.sample(lefts, 40)}
+    for converged in (True, False):
+        expected = decide(lefts, pairs, upper=0.99, lower=0.5, converged=converged, rules=rules, margin_bits=10)
+        table = decide_table(
+            pa.array(lefts),
+            pa.table(
+                {
+                    "left_id": [p[0] for p in pairs],
+                    "right_id": [p[1] for p in pairs],
+                    "match_probability": [p[2] for p in pairs],
+                }
+            ),
+            upper=0.99,
+            lower=0.5,
+            converged=converged,
+            rules=pa.table(
+                {
+                    "left_id": list(rules),
+                    "right_id": [v[0] for v in rules.values()],
+                    "method": [v[1] for v in rules.values()],
+                }
+            ),
+            margin_bits=10,
+        )
+        got = list(
+            zip(
+                *(table[c].to_pylist() for c in ("left_id", "right_id", "probability", "method", "decision")),
+                strict=True,
+            )
+        )
+        assert got == [(d.left_id, d.right_id, d.probability, d.method, d.decision) for d in expected]
+        assert {d.decision for d in expected} == {AUTO, REVIEW, UNLINKED}
+
+
+def test_memory_limit_setting_is_checked() -> None:
+    assert LinkSettings(memory_limit="512MB").memory_limit == "512MB"
+    with pytest.raises(ValueError, match="memory_limit"):
+        LinkSettings(memory_limit="lots")
