@@ -18,7 +18,7 @@ import numpy as np
 
 from renkou.engine import Engine
 from renkou.stats.counts_base import BLOCK_KINDS, STAY_LABELS, Areas, day_sql, known_sql, state_rows_sql, year_start
-from renkou.stats.counts_events import MOVE_GROUPS, EventCounts, read_events
+from renkou.stats.counts_events import MOVE_GROUPS, EventCounts, read_events, read_events_series
 from renkou.stats.counts_population import Snapshot, no_details, read_snapshots
 
 FloatArray = np.ndarray
@@ -170,10 +170,7 @@ def read_counts_series(
         starts = [year_start(as_of) for as_of in as_of_dates]
         dates = [*starts, *as_of_dates, *extra_dates]
         snapshots = read_snapshots(engine, areas, source, dates, set(as_of_dates) - trend_only)
-        events = [
-            read_events(engine, areas, source, start, as_of, known_at)
-            for start, as_of in zip(starts, as_of_dates, strict=True)
-        ]
+        events = _events(engine, areas, source, starts, as_of_dates, known_at)
     finally:
         if known_at is not None:
             engine.execute(f"DROP TABLE IF EXISTS {PAST_STATE_ROWS}")
@@ -185,6 +182,29 @@ def read_counts_series(
         on: {str(kind): snapshot.by_age[kind][0] for kind in BLOCK_KINDS} for on, snapshot in snapshots.items()
     }
     return CountsSeries(counts, city)
+
+
+def _events(
+    engine: Engine,
+    areas: Areas,
+    source: str,
+    starts: list[date],
+    ends: list[date],
+    known_at: datetime | None,
+) -> list[EventCounts]:
+    """The events of each year: in one pass when the years follow one another (a report's trend), else a pass per
+    year (years that overlap or leave gaps)."""
+    order = sorted(range(len(ends)), key=lambda i: ends[i])
+    consecutive = all(starts[order[k + 1]] == ends[order[k]] for k in range(len(order) - 1))
+    if not consecutive:
+        return [
+            read_events(engine, areas, source, start, end, known_at) for start, end in zip(starts, ends, strict=True)
+        ]
+    found = read_events_series(engine, areas, source, starts[order[0]], [ends[i] for i in order], known_at)
+    result: list[EventCounts | None] = [None] * len(ends)
+    for position, i in enumerate(order):
+        result[i] = found[position]
+    return [counts for counts in result if counts is not None]
 
 
 def _register_counts(areas: Areas, first: Snapshot, last: Snapshot, events: EventCounts) -> RegisterCounts:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
+import pyarrow as pa
 
 from renkou.engine import Engine
 from renkou.register.population import membership_sql
@@ -62,12 +63,29 @@ def live_events(known_at: datetime | None, *, corrections: bool = True) -> str:
     return live_sql(known_at) if corrections else f"TRUE {known_sql(known_at)}"
 
 
+def year_end_sql(ends: list[date], column: str) -> str:
+    """The end of the year (of the consecutive years ending on ``ends``) that the date in ``column`` falls in."""
+    if len(ends) == 1:
+        return day_sql(ends[0])
+    cases = " ".join(f"WHEN {column} <= {day_sql(end)} THEN {day_sql(end)}" for end in ends)
+    return f"CASE {cases} END"
+
+
+def year_index_sql(ends: list[date], column: str) -> str:
+    """Index into ``ends`` of the year the date in ``column`` falls in."""
+    if len(ends) == 1:
+        return "0"
+    cases = " ".join(f"WHEN {column} <= {day_sql(end)} THEN {i}" for i, end in enumerate(ends))
+    return f"CASE {cases} END"
+
+
 def event_states_sql(
-    source: str, start: date, end: date, known_at: datetime | None, *, corrections: bool = True
+    source: str, start: date, ends: list[date], known_at: datetime | None, *, corrections: bool = True
 ) -> str:
-    """The statement filling :data:`EVENT_STATES` for the year (start, end] from the state rows ``source``."""
+    """The statement filling :data:`EVENT_STATES` for the consecutive years (start, ends[0]], (ends[0], ends[1]],
+    ... from the state rows ``source``: one pass over the state for all of them."""
     live = live_events(known_at, corrections=corrections)
-    first, last = day_sql(start), day_sql(end)
+    first, last = day_sql(start), day_sql(ends[-1])
 
     def in_year(column: str) -> str:
         return f"{column} > {first} AND {column} <= {last}"
@@ -84,10 +102,14 @@ WITH ev AS MATERIALIZED (
   SELECT event_type, subject_id, occurred_on, supersedes FROM events
   WHERE event_type IN ('birth', 'death', 'hukou_in', 'hukou_out', 'hukou_transfer', 'correction') AND {live}
 ),
+reports AS (SELECT subject_id, occurred_on FROM ev WHERE event_type = 'birth' {corrected_births}),
+firsts AS (
+  SELECT subject_id, min(occurred_on) AS day FROM reports GROUP BY subject_id HAVING {in_year("min(occurred_on)")}
+),
 births AS (
-  SELECT subject_id, max(occurred_on) FILTER (WHERE occurred_on <= {last}) AS state_day, min(occurred_on) AS day
-  FROM (SELECT subject_id, occurred_on FROM ev WHERE event_type = 'birth' {corrected_births})
-  GROUP BY subject_id HAVING {in_year("min(occurred_on)")}
+  SELECT f.subject_id, max(r.occurred_on) FILTER (WHERE r.occurred_on <= {year_end_sql(ends, "f.day")}) AS state_day,
+    f.day
+  FROM firsts f JOIN reports r ON r.subject_id = f.subject_id GROUP BY f.subject_id, f.day
 ),
 wanted AS (
   SELECT 'birth' AS what, subject_id, state_day, day FROM births
@@ -115,23 +137,39 @@ def read_events(
     engine: Engine, areas: Areas, source: str, start: date, end: date, known_at: datetime | None
 ) -> EventCounts:
     """Births, deaths and moves of the year (start, end] for every area, from the state rows ``source``."""
+    return read_events_series(engine, areas, source, start, [end], known_at)[0]
+
+
+def read_events_series(
+    engine: Engine, areas: Areas, source: str, start: date, ends: list[date], known_at: datetime | None
+) -> list[EventCounts]:
+    """Births, deaths and moves of each of the consecutive years (start, ends[0]], (ends[0], ends[1]], ... for
+    every area, from the state rows ``source`` in one pass."""
     corrections = bool(
         engine.scalar("SELECT count(*) FROM (SELECT 1 FROM events WHERE supersedes IS NOT NULL LIMIT 1)")
     )
-    engine.execute(event_states_sql(source, start, end, known_at, corrections=corrections))
+    engine.execute(event_states_sql(source, start, ends, known_at, corrections=corrections))
     try:
-        births, by_mother = _births(engine, areas, live_events(known_at, corrections=corrections))
-        deaths = _deaths(engine, areas)
-        moves = _moves(engine, areas, end)
+        births = _births(engine, areas, live_events(known_at, corrections=corrections), ends)
+        deaths = _deaths(engine, areas, ends)
+        moves = _moves(engine, areas, ends)
     finally:
         engine.execute(f"DROP TABLE IF EXISTS {EVENT_STATES}")
-    return EventCounts(births, by_mother, deaths, moves)
+    return [EventCounts(births[y][0], births[y][1], deaths[y], moves[y]) for y in range(len(ends))]
 
 
-def _births(engine: Engine, areas: Areas, live: str) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def _by_year(table: pa.Table, years: int) -> list[pa.Table]:
+    """The rows of each year (column ``y``)."""
+    index = np.asarray(table.column("y").to_numpy(zero_copy_only=False), dtype=np.int64)
+    return [table.filter(pa.array(index == y)) for y in range(years)]
+
+
+def _births(
+    engine: Engine, areas: Areas, live: str, ends: list[date]
+) -> list[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]]:
     # The mother's birth date is on her own events (the introducing one); reading the events is cheaper than
     # folding her state.
-    table = engine.arrow(f"""
+    everything = engine.arrow(f"""
 WITH child AS (
   SELECT * REPLACE (CAST(NULL AS DATE) AS residence_since, CAST(NULL AS BOOLEAN) AS alive)
   FROM {EVENT_STATES} WHERE what = 'birth'
@@ -142,69 +180,78 @@ mothers AS (
     AND subject_id IN (SELECT mother_id FROM child WHERE mother_id IS NOT NULL)
   GROUP BY subject_id
 )
-SELECT {district_columns(BLOCK_KINDS, "s.day")}, s.sex AS sex,
+SELECT {year_index_sql(ends, "s.day")} AS y, {district_columns(BLOCK_KINDS, "s.day")}, s.sex AS sex,
   {age_between("m.birth_date", "s.day")} AS mother_age, count(*) AS n
 FROM child s LEFT JOIN mothers m ON m.subject_id = s.mother_id
 WHERE {any_member(BLOCK_KINDS, "s.day")}
 GROUP BY ALL""")
-    sex = sex_index(table.column("sex"))
-    low, high = MOTHER_AGES
-    raw_age = age_index(table.column("mother_age"), top=10_000, unknown=-1)
-    mother = np.where(raw_age < 0, high - low, np.clip(raw_age, low, high - 1) - low)
-    n = column_values(table, "n")
-    births: dict[str, np.ndarray] = {}
-    by_mother: dict[str, np.ndarray] = {}
-    for kind in BLOCK_KINDS:
-        member, rows = areas.rows(table.column(f"{kind}_d"))
-        births[kind] = np.zeros((areas.size, 3))
-        scatter(births[kind], member, rows, (sex,), n)
-        by_mother[kind] = np.zeros((areas.size, high - low + 1))
-        scatter(by_mother[kind], member, rows, (mother,), n)
-    return births, by_mother
+    result = []
+    for table in _by_year(everything, len(ends)):
+        sex = sex_index(table.column("sex"))
+        low, high = MOTHER_AGES
+        raw_age = age_index(table.column("mother_age"), top=10_000, unknown=-1)
+        mother = np.where(raw_age < 0, high - low, np.clip(raw_age, low, high - 1) - low)
+        n = column_values(table, "n")
+        births: dict[str, np.ndarray] = {}
+        by_mother: dict[str, np.ndarray] = {}
+        for kind in BLOCK_KINDS:
+            member, rows = areas.rows(table.column(f"{kind}_d"))
+            births[kind] = np.zeros((areas.size, 3))
+            scatter(births[kind], member, rows, (sex,), n)
+            by_mother[kind] = np.zeros((areas.size, high - low + 1))
+            scatter(by_mother[kind], member, rows, (mother,), n)
+        result.append((births, by_mother))
+    return result
 
 
-def _deaths(engine: Engine, areas: Areas) -> dict[str, np.ndarray]:
-    table = engine.arrow(f"""
-SELECT {district_columns(BLOCK_KINDS, "s.day")}, s.sex AS sex, {age_between("s.birth_date", "s.day")} AS age,
-  count(*) AS n
+def _deaths(engine: Engine, areas: Areas, ends: list[date]) -> list[dict[str, np.ndarray]]:
+    everything = engine.arrow(f"""
+SELECT {year_index_sql(ends, "s.day")} AS y, {district_columns(BLOCK_KINDS, "s.day")}, s.sex AS sex,
+  {age_between("s.birth_date", "s.day")} AS age, count(*) AS n
 FROM (SELECT * REPLACE (CAST(NULL AS BOOLEAN) AS alive) FROM {EVENT_STATES} WHERE what = 'death') s
 WHERE {any_member(BLOCK_KINDS, "s.day")}
 GROUP BY ALL""")
-    sex = sex_index(table.column("sex"))
-    age = age_index(table.column("age"))
-    n = column_values(table, "n")
-    deaths: dict[str, np.ndarray] = {}
-    for kind in BLOCK_KINDS:
-        member, rows = areas.rows(table.column(f"{kind}_d"))
-        deaths[kind] = np.zeros((areas.size, 3, OPEN_AGE + 2))
-        scatter(deaths[kind], member, rows, (sex, age), n)
-    return deaths
+    result = []
+    for table in _by_year(everything, len(ends)):
+        sex = sex_index(table.column("sex"))
+        age = age_index(table.column("age"))
+        n = column_values(table, "n")
+        deaths: dict[str, np.ndarray] = {}
+        for kind in BLOCK_KINDS:
+            member, rows = areas.rows(table.column(f"{kind}_d"))
+            deaths[kind] = np.zeros((areas.size, 3, OPEN_AGE + 2))
+            scatter(deaths[kind], member, rows, (sex, age), n)
+        result.append(deaths)
+    return result
 
 
-def _moves(engine: Engine, areas: Areas, end: date) -> np.ndarray:
+def _moves(engine: Engine, areas: Areas, ends: list[date]) -> list[np.ndarray]:
     # Registered membership does not depend on the date (alive and hukou in the city).
-    condition, district = membership_sql("registered", end)
+    condition, district = membership_sql("registered", ends[-1])
     place = f"CASE WHEN {condition} THEN coalesce({district}, '') END"
-    table = engine.arrow(f"""
-SELECT b.d AS before_d, a.d AS after_d, a.age AS age, count(*) AS n
+    everything = engine.arrow(f"""
+SELECT {year_index_sql(ends, "a.day")} AS y, b.d AS before_d, a.d AS after_d, a.age AS age, count(*) AS n
 FROM (SELECT s.subject_id, s.day, {place} AS d, {age_between("s.birth_date", "s.day")} AS age
       FROM {EVENT_STATES} s WHERE s.what = 'move') a
 LEFT JOIN (SELECT s.subject_id, s.day, {place} AS d FROM {EVENT_STATES} s WHERE s.what = 'before_move') b
   ON b.subject_id = a.subject_id AND b.day = a.day
 WHERE a.d IS DISTINCT FROM b.d
 GROUP BY ALL""")
-    moves = np.zeros((areas.size, 2, MOVE_GROUPS + 1))
-    raw_age = age_index(table.column("age"), top=10_000, unknown=-1)
-    group = np.where(raw_age < 0, MOVE_GROUPS, np.minimum(raw_age // 5, MOVE_GROUPS - 1))
-    n = column_values(table, "n")
-    was, was_row = areas.rows(table.column("before_d"))
-    now, now_row = areas.rows(table.column("after_d"))
-    # The city: moves from outside (no registered state before) in, to outside out.
-    np.add.at(moves[0, 0], group[now & ~was], n[now & ~was])
-    np.add.at(moves[0, 1], group[was & ~now], n[was & ~now])
-    # A district: every move whose destination (origin) is that district and whose origin (destination) is not.
-    arrive = now & (now_row >= 0) & (now_row != np.where(was, was_row, -2))
-    leave = was & (was_row >= 0) & (was_row != np.where(now, now_row, -2))
-    np.add.at(moves[:, 0], (now_row[arrive], group[arrive]), n[arrive])
-    np.add.at(moves[:, 1], (was_row[leave], group[leave]), n[leave])
-    return moves
+    result = []
+    for table in _by_year(everything, len(ends)):
+        moves = np.zeros((areas.size, 2, MOVE_GROUPS + 1))
+        raw_age = age_index(table.column("age"), top=10_000, unknown=-1)
+        group = np.where(raw_age < 0, MOVE_GROUPS, np.minimum(raw_age // 5, MOVE_GROUPS - 1))
+        n = column_values(table, "n")
+        was, was_row = areas.rows(table.column("before_d"))
+        now, now_row = areas.rows(table.column("after_d"))
+        # The city: moves from outside (no registered state before) in, to outside out.
+        np.add.at(moves[0, 0], group[now & ~was], n[now & ~was])
+        np.add.at(moves[0, 1], group[was & ~now], n[was & ~now])
+        # A district: every move whose destination (origin) is that district and whose origin (destination) is not.
+        arrive = now & (now_row >= 0) & (now_row != np.where(was, was_row, -2))
+        leave = was & (was_row >= 0) & (was_row != np.where(now, now_row, -2))
+        np.add.at(moves[:, 0], (now_row[arrive], group[arrive]), n[arrive])
+        np.add.at(moves[:, 1], (was_row[leave], group[leave]), n[leave])
+        result.append(moves)
+    return result
