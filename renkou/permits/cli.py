@@ -169,29 +169,9 @@ def audited(
 
 
 def _state_json(state: PermitState) -> dict[str, Any]:
-    window = state.window
-    return {
-        "on": state.on.isoformat(),
-        "status": state.status.value,
-        "permit_no": state.permit_no,
-        "issued_on": state.issued_on.isoformat() if state.issued_on else None,
-        "counting_from": state.counting_from.isoformat() if state.counting_from else None,
-        "years": state.years,
-        "days": state.days,
-        "suspended_since": state.suspended_since.isoformat() if state.suspended_since else None,
-        "ended_on": state.ended_on.isoformat() if state.ended_on else None,
-        "endorsements": state.endorsements,
-        "next_endorsement": None
-        if window is None
-        else {
-            "year": window.number,
-            "anniversary": window.anniversary.isoformat(),
-            "opens": window.opens.isoformat(),
-            "due": window.due.isoformat(),
-            "provisional": window.provisional,
-        },
-        "history": [{"on": s.on.isoformat(), "kind": s.kind, "zh": s.text.zh, "en": s.text.en} for s in state.history],
-    }
+    from renkou.permits.views import state_json
+
+    return state_json(state)
 
 
 def _print_state(state: PermitState) -> None:

@@ -152,10 +152,9 @@ def _number(text: str) -> str:
 
 def state_json(state: Any) -> dict[str, Any]:
     """A permit state as JSON (the CLI's form)."""
-    from renkou.permits.cli import _state_json
+    from renkou.permits.views import state_json as view
 
-    result: dict[str, Any] = _state_json(state)
-    return result
+    return view(state)
 
 
 def _conditions(eligibility: Any) -> list[dict[str, Any]]:
