@@ -195,3 +195,26 @@ def test_only_points_officers_reach_the_rounds(points_env: Env) -> None:
         assert points_env.client.get("/api/points/rounds").status_code == 403
     points_env.login(None)
     assert points_env.client.get("/api/points/rounds").status_code == 401
+
+
+def test_a_round_is_opened_once_until_it_changes(points_env: Env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from renkou.points import rounds
+
+    opened: list[int] = []
+    real = rounds.open_round
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rounds, "open_round", counting)
+    headers = points_env.login("points1")
+    round_id = _create(points_env, headers)["summary"]["round_id"]  # type: ignore[index]
+    for path in ("", "/public", "/history", ""):
+        assert points_env.client.get(f"/api/points/rounds/{round_id}{path}").status_code == 200
+    assert len(opened) == 1
+    objection = {"applicant_id": IDS["A"], "filed_on": "2021-06-02", "corrections": {"insurance_years": 11}}
+    points_env.client.post(f"/api/points/rounds/{round_id}/objections", headers=headers, json=objection)
+    assert len(opened) == 2  # a change works on a fresh copy ...
+    rows = points_env.client.get(f"/api/points/rounds/{round_id}").json()["objections"]
+    assert len(opened) == 2 and rows[0]["applicant_id_masked"] == mask_id(IDS["A"])  # ... which is then kept

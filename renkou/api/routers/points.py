@@ -319,15 +319,45 @@ async def list_rounds(request: Request, principal: Officer) -> dict[str, Any]:
     return {"rounds": await run_in_threadpool(read)}
 
 
-def _opened(service: Service, round_id: int) -> Any:
+CACHE_KEY = "points_round"  # one slot: the round last opened (a big round's evidence is large)
+
+
+def _round_key(service: Service, round_id: int) -> tuple[int, str, str]:
+    """What identifies a round's state: its number, a digest of its stored history records (so an altered record
+    is not served from memory: the round is opened again and refuses it), when it was published."""
+    store = _store(service)
+    try:
+        info = store.info(round_id)
+    except UserError as error:
+        raise not_found(error.zh, error.en) from None
+    digest = service.register.engine.scalar(
+        "SELECT md5(string_agg(md5(sealed), ',' ORDER BY seq)) FROM points_history WHERE round_id = ?", [round_id]
+    )
+    return round_id, str(digest), str(info.published_at)
+
+
+def _opened(service: Service, round_id: int, *, fresh: bool = False) -> Any:
+    """The round, rebuilt from its sealed file and history (several seconds for a million applicants), or the one
+    opened last when nothing changed since. ``fresh`` for a change: a copy of its own, cached only once stored."""
     from renkou.points import rounds
 
-    try:
-        return rounds.open_round(_store(service), round_id, service.now)
-    except UserError as error:
-        if error.code == "unknown_round":
-            raise not_found(error.zh, error.en) from None
-        raise
+    key = _round_key(service, round_id)
+    if not fresh:
+        with service.cache_lock:
+            cached = service.cache.get(CACHE_KEY)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+    opened = rounds.open_round(_store(service), round_id, service.now)
+    if not fresh:
+        _remember(service, opened, key)
+    return opened
+
+
+def _remember(service: Service, opened: Any, key: tuple[int, str, str] | None = None) -> None:
+    """Keep ``opened`` as the round last opened (after a change: once the change is stored)."""
+    key = key or _round_key(service, opened.info.round_id)
+    with service.cache_lock:
+        service.cache[CACHE_KEY] = (key, opened)
 
 
 @router.get("/rounds/{round_id}", summary="轮次排名 / a round's ranking")
@@ -363,7 +393,7 @@ async def publish(round_id: RoundId, request: Request, principal: Officer) -> di
         from renkou.points import rounds
 
         with service.database() as engine:
-            opened = _opened(service, round_id)
+            opened = _opened(service, round_id, fresh=True)
             with engine.transaction():
                 opened.info = _store(service).publish(round_id, principal.username, service.now())
                 audit.append(
@@ -371,6 +401,7 @@ async def publish(round_id: RoundId, request: Request, principal: Officer) -> di
                     _round_event(principal, request, "points.round.publish", round_id, {}, None),
                     service.now(),
                 )
+            _remember(service, opened)
         return rounds.public_list(opened, 0, 1000)
 
     return await run_in_threadpool(work)
@@ -436,7 +467,7 @@ async def file_objection(
         from renkou.points import rounds
 
         with service.database() as engine:
-            opened = _opened(service, round_id)
+            opened = _opened(service, round_id, fresh=True)
             objection = opened.round.file_objection(
                 number, body.filed_on, body.statement, rounds.corrections_text(body.corrections)
             )
@@ -446,6 +477,7 @@ async def file_objection(
                 subject = subject_key(engine, service.register.keys, number)
                 event = _round_event(principal, request, "points.objection", round_id, detail, mask(number), subject)
                 audit.append(engine, event, service.now())
+            _remember(service, opened)
         return {"objection": rounds.objection_view(opened)[objection.number - 1]}
 
     return await run_in_threadpool(work)
@@ -473,7 +505,7 @@ async def decide(
         from renkou.points import rounds
 
         with service.database() as engine:
-            opened = _opened(service, round_id)
+            opened = _opened(service, round_id, fresh=True)
             record = opened.round.decide(number, accepted=body.accepted, decided_on=body.decided_on, note=body.note)
             with engine.transaction():
                 _history_change(service, opened, round_id)
@@ -482,6 +514,7 @@ async def decide(
                     principal, request, "points.objection.decision", round_id, detail, mask(record.applicant_id)
                 )
                 audit.append(engine, event, service.now())
+            _remember(service, opened)
         return {"record": rounds.record_view(record), "summary": rounds.summary(opened)}
 
     return await run_in_threadpool(work)
@@ -521,9 +554,8 @@ async def published_list(
         from renkou.points import rounds
 
         with service.database():
-            store = _store(service)
             try:
-                info = store.info(round_id)
+                info = _store(service).info(round_id)
             except UserError:
                 info = None
             if info is None or info.published_at is None:
