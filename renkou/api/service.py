@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from argon2 import PasswordHasher
 
 from renkou.api import audit
+from renkou.api.ratelimit import LoginFailures
 from renkou.api.readers import Readers
 from renkou.api.schema import ensure_schema
 from renkou.api.settings import ServiceSettings
@@ -88,6 +89,9 @@ class Service:
         self.compute_lock = threading.Lock()  # published tables are computed one at a time
         self.answers: AnswerCache[bytes] = AnswerCache()  # bodies by parsed query (renkou.api.routers.public)
         self.responses: AnswerCache[Any] = AnswerCache()  # whole responses by raw URL (renkou.api.fastpath)
+        self.login_failures = LoginFailures(
+            self.settings.login_failures_per_address, timedelta(minutes=self.settings.login_window_minutes)
+        )
         with self.database() as engine:
             ensure_schema(engine)
         self.readers = Readers(register.engine)

@@ -13,6 +13,9 @@ class ServiceSettings:
     session_hours: int = 12  # a session expires this long after log-in, used or not
     max_failed_logins: int = 5  # consecutive failures that lock an account
     lockout_minutes: int = 15
+    # Failed log-ins from one address (any accounts) within the window before that address must wait (HTTP 429).
+    login_failures_per_address: int = 20
+    login_window_minutes: int = 15
     token_days: int = 365  # default lifetime of an API token for a department system
     min_password_length: int = 12
     # argon2id cost (argon2-cffi's defaults, RFC 9106's second recommendation); tests may lower them for speed.

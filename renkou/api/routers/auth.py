@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
@@ -35,14 +36,31 @@ def me_view(user: accounts.User) -> dict[str, Any]:
     "/api/auth/login",
     response_model=LoginResponse,
     dependencies=[requires(Action.LOGIN)],
-    responses={401: {"description": "wrong credentials"}, 403: {"description": "locked or disabled"}},
+    responses={
+        401: {"description": "wrong credentials"},
+        403: {"description": "locked or disabled"},
+        429: {"description": "too many failed log-ins from this address"},
+    },
     summary="登录 / log in",
 )
 async def login(body: LoginRequest, request: Request, response: Response) -> dict[str, Any]:
     """用户名和密码登录；连续失败多次将锁定账户。 / Log in; repeated failures lock the account."""
     service = service_of(request)
-    result = await run_in_threadpool(_login, service, body.username, body.password, client_of(request))
+    client = client_of(request)
+    wait = service.login_failures.retry_after(client, service.now())
+    if wait is not None:
+        await run_in_threadpool(_refused, service, body.username, client, wait)
+        raise ApiError(
+            429,
+            "too_many_attempts",
+            f"此地址登录失败次数过多，请 {math.ceil(wait / 60)} 分钟后再试",
+            f"too many failed log-ins from this address: try again in {math.ceil(wait / 60)} minutes",
+            headers={"Retry-After": str(wait)},
+        )
+    result = await run_in_threadpool(_login, service, body.username, body.password, client)
     if isinstance(result, ApiError):
+        if result.status in (401, 403):  # wrong password, locked or disabled: all failures of this address
+            service.login_failures.failed(client, service.now())
         raise result
     user, new = result
     response.set_cookie(
@@ -55,6 +73,18 @@ async def login(body: LoginRequest, request: Request, response: Response) -> dic
         path="/",
     )
     return {"token": new.token, "csrf_token": new.csrf_token, "expires_at": new.expires_at, "user": me_view(user)}
+
+
+def _refused(service: Service, username: str, client: str | None, wait: int) -> None:
+    """Audit an attempt refused before any check (the address has failed too often)."""
+    event = audit.AuditEvent(
+        action="auth.login",
+        outcome="rate_limited",
+        target=username[:64],
+        client=client,
+        detail={"retry_after_seconds": wait},
+    )
+    service.record(event)
 
 
 def _login(
