@@ -80,6 +80,18 @@ MATRIX = [
     Call("GET", "/web/api/workbench/recent", {"clerk"}, lambda env: {"url": "/web/api/workbench/recent"}),
     Call("POST", "/web/api/feeds/upload", {"steward"}, upload, 201),
     Call("GET", "/web/api/feeds/{feed}/findings", {"steward"}, lambda env: {"url": "/web/api/feeds/hukou/findings"}),
+    Call("GET", "/linkage", {"clerk"}, lambda env: {"url": "/linkage"}, page=True),
+    Call("GET", "/web/api/linkage/queue", {"clerk"}, lambda env: {"url": "/web/api/linkage/queue"}),
+    Call(
+        "POST",
+        "/web/api/linkage/decide",
+        {"clerk"},
+        lambda env: {
+            "url": "/web/api/linkage/decide",
+            "json": {"run_id": 1, "batch_id": 1, "line": 2, "accept": False},
+        },
+        404,  # the clerk passes the permission check; this register has no pair under review
+    ),
 ]
 
 
