@@ -1,7 +1,8 @@
-"""Commands of the plan part: ``renkou plan evaluate``, ``renkou plan warnings`` and ``renkou plan list``.
+"""Commands of the plan part: ``renkou plan evaluate | warnings | facilities | impact | capacity | report | list``.
 
-Thin shells over :mod:`renkou.plan.evaluate` and :mod:`renkou.plan.warnings`; the register is read through
-:mod:`renkou.plan.gather`.
+Thin shells over the pure modules (:mod:`renkou.plan.evaluate`, :mod:`renkou.plan.warnings`,
+:mod:`renkou.plan.assess`, :mod:`renkou.plan.report`); the register is read through :mod:`renkou.plan.gather` and
+:mod:`renkou.plan.population`.
 """
 
 from __future__ import annotations
@@ -448,7 +449,8 @@ def list_command() -> None:
 def register(app: typer.Typer) -> None:
     """Add ``renkou plan`` with its sub-commands."""
     sub = typer.Typer(
-        help="规划目标评估与人口预警。\n\nPlan targets, evaluation and early warning.",
+        help="规划目标评估、人口预警、公共服务设施需求与人口影响评估。\n\n"
+        "Plan targets and their evaluation, early warning, public-service facility demand and impact assessment.",
         no_args_is_help=True,
         rich_markup_mode=None,
     )

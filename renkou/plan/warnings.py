@@ -28,6 +28,7 @@ An area without a capacity figure is not judged. The evaluation is pure: it take
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -552,7 +553,9 @@ def after_ingest(
             standard_list = load_standards(standards or DEFAULT_STANDARDS)
             day, found = register_warnings(register, rule_list, standard_list)
         except Exception as error:
-            save_run(register.engine, None, [], trigger=trigger, batches=batches, error=str(error)[:2000])
+            # Record the failure when the database lets us (not on a read-only connection); report the original.
+            with contextlib.suppress(Exception):
+                save_run(register.engine, None, [], trigger=trigger, batches=batches, error=str(error)[:2000])
             raise
         save_run(register.engine, day, found, trigger=trigger, batches=batches)
         return found
