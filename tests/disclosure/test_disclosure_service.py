@@ -226,3 +226,55 @@ def test_reviews_and_lawsuits_in_the_service_feed_the_annual_report(service_env:
         "/api/disclosure/appeals/9/decision", json={"outcome": "other", "decided_on": "2026-08-01"}
     )
     assert missing.status_code == 404 and "no appeal numbered 9" in missing.json()["error"]["en"]
+
+
+def test_pages_keep_the_content_security_policy(service_env: Any) -> None:
+    import re
+    from html.parser import HTMLParser
+
+    class Inline(HTMLParser):
+        """What ``default-src 'self'`` would block: inline scripts, style and event-handler attributes, other origins."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.problems: list[str] = []
+            self.ids: list[str] = []
+            self.script: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found = dict(attrs)
+            if found.get("id"):
+                self.ids.append(str(found["id"]))
+            for name, value in attrs:
+                if name == "style" or name.startswith("on"):
+                    self.problems.append(f"<{tag} {name}>")
+                if name in ("src", "href") and value and re.match(r"^(https?:)?//", value):
+                    self.problems.append(f"<{tag} {name}={value}>")
+            if tag in ("style",):
+                self.problems.append("<style>")
+            if tag == "script":
+                self.script = "external" if found.get("src") else str(found.get("type"))
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "script":
+                self.script = None
+
+        def handle_data(self, data: str) -> None:
+            if self.script not in (None, "external", "application/json") and data.strip():
+                self.problems.append("inline script")
+
+    env = service_env
+    for user, path in (
+        (None, "/disclosure/apply"),
+        (None, "/disclosure/status?no=2026-0001"),
+        ("disclosure1", "/disclosure"),
+        ("disclosure1", "/disclosure?no=2026-0001&lang=en"),
+    ):
+        env.login(user)
+        response = env.client.get(path)
+        assert response.status_code == 200, path
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+        parser = Inline()
+        parser.feed(response.text)
+        assert parser.problems == [], (path, parser.problems)
+        assert len(parser.ids) == len(set(parser.ids)), (path, "duplicate ids")
