@@ -39,9 +39,9 @@ PERSON_FIELDS = ("id", "name", "sex", "birth_date", "hukou_region", "residence_r
 class LinkDecision(StrictModel):
     """A clerk's decision on one reviewed pair."""
 
-    run_id: int = Field(ge=1, description="比对编号 / run id")
-    batch_id: int = Field(ge=1, description="批次 / batch id")
-    line: int = Field(ge=1, description="行号 / line")
+    run_id: int = Field(ge=1, le=2**62, description="比对编号 / run id")
+    batch_id: int = Field(ge=1, le=2**62, description="批次 / batch id")
+    line: int = Field(ge=1, le=2**62, description="行号 / line")
     accept: bool = Field(description="是否同一人 / whether the row is this person")
     note: str = Field(default="", max_length=200, description="备注 / note")
 
