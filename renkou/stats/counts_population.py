@@ -125,8 +125,9 @@ class DistrictCodes:
         ordered = self.ordered
         if not ordered:
             return f"CAST(CASE WHEN {code} IS NOT NULL THEN 1 END AS SMALLINT)"
-        listed = "[" + ", ".join(f"'{c}'" for c in ordered) + "]"
-        below = " ".join(f"WHEN {code} < '{c}' THEN {2 * i + 1}" for i, c in enumerate(ordered))
+        quoted = ["'" + c.replace("'", "''") + "'" for c in ordered]
+        listed = "[" + ", ".join(quoted) + "]"
+        below = " ".join(f"WHEN {code} < {c} THEN {2 * i + 1}" for i, c in enumerate(quoted))
         return (
             f"CAST(CASE WHEN {code} IS NOT NULL THEN coalesce(2 * list_position({listed}, {code}), "
             f"CASE {below} ELSE {2 * len(ordered) + 1} END) END AS SMALLINT)"
