@@ -22,6 +22,7 @@ from renkou.points.masking import mask_id
 from renkou.points.output import public_table, ranking_table
 from renkou.points.schema import RuleFile
 from renkou.points.store import RoundInfo, RoundStore
+from renkou.register.store import Register
 
 MAX_APPLICANTS_BYTES = 256 << 20  # a large city's yearly round is a few hundred thousand rows; 256 MiB is ample
 
@@ -41,6 +42,16 @@ def evidence_from_bytes(rules: RuleFile, data: bytes, file_name: str) -> Evidenc
             ) from None
 
 
+@dataclass(frozen=True)
+class _Given:
+    """A provider of a table already read (so the register provider can wrap it)."""
+
+    table: EvidenceTable
+
+    def evidence(self, rules: RuleFile) -> EvidenceTable:
+        return self.table
+
+
 @dataclass
 class OpenRound:
     """A stored round loaded for work."""
@@ -48,6 +59,35 @@ class OpenRound:
     info: RoundInfo
     rule_set: RuleSet
     round: PublicityRound
+
+
+def evidence_csv(rules: RuleFile, table: EvidenceTable) -> bytes:
+    """The evidence as an applicants file that reads back to the same table, each value with its source
+    (``<input>_source``): how a round whose values came from the register keeps them as they were that day."""
+    import io
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as csv
+
+    from renkou.points.evidence import SOURCE_NAMES
+
+    columns: dict[str, pa.Array] = {"applicant_id": table.ids, "name": table.names}
+    for name, spec in rules.inputs.items():
+        values = table.values[name]
+        if spec.type == "level":
+            column = pa.array(np.asarray(list(spec.levels or {}), dtype=object)[values], pa.string())
+        elif spec.type == "flag":
+            column = pa.array(np.where(values, "true", "false"), pa.string())
+        elif spec.type == "text":
+            column = pa.array(np.asarray(table.categories[name], dtype=object)[values], pa.string())
+        else:
+            column = pa.array(values, pa.float64())
+        columns[name] = column
+        columns[f"{name}_source"] = pa.array(np.asarray(SOURCE_NAMES, dtype=object)[table.sources[name]], pa.string())
+    buffer = io.BytesIO()
+    csv.write_csv(pa.table(columns), buffer, write_options=csv.WriteOptions(quoting_style="needed"))
+    return buffer.getvalue()
 
 
 def check_window(opens: date, closes: date) -> None:
@@ -73,8 +113,15 @@ def create_round(
     user: str | None,
     now: datetime,
     clock: Callable[[], datetime],
+    register: Register | None = None,
+    evidence_on: date | None = None,
 ) -> OpenRound:
-    """Check the file against the rules, store the round and its first history record (published)."""
+    """Check the file against the rules, store the round and its first history record (published).
+
+    With ``register`` and ``evidence_on``, the register's values on that date replace the declared ones
+    (:class:`~renkou.points.register_evidence.RegisterEvidence`) and the round keeps the evidence so made, each
+    value with its source, so that reopening it later gives the same scores whatever the register learns since.
+    """
     if len(data) > MAX_APPLICANTS_BYTES:
         raise UserError(
             f"申请人文件超过 {MAX_APPLICANTS_BYTES >> 20} MiB，请用命令行 renkou points rank",
@@ -84,6 +131,12 @@ def create_round(
     check_window(opens, closes)
     rule_set = load_rules(rules)
     table = evidence_from_bytes(rule_set.rules, data, file_name)
+    if register is not None and evidence_on is not None:
+        from renkou.points.register_evidence import RegisterEvidence
+
+        table = RegisterEvidence(register, evidence_on, _Given(table)).evidence(rule_set.rules)
+        data = evidence_csv(rule_set.rules, table)
+        table = evidence_from_bytes(rule_set.rules, data, file_name)  # exactly what a reopening will read
     publicity = PublicityRound(
         rule_set.rules, table, opens=opens, closes=closes, quota=quota, history=ScoringHistory(clock=clock)
     )
@@ -101,6 +154,7 @@ def create_round(
         applicant_count=len(table),
         created_by=user,
         now=now,
+        evidence_on=evidence_on if register is not None else None,
     )
     store.append(round_id, publicity.history.records)
     return OpenRound(store.info(round_id), rule_set, publicity)

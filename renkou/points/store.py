@@ -29,7 +29,7 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS points_rounds (round_id BIGINT PRIMARY KEY, title VARCHAR, rules VARCHAR, "
     "rules_id VARCHAR, rules_sha256 VARCHAR, quota BIGINT, opens DATE, closes DATE, created_at TIMESTAMP, "
     "created_by VARCHAR, file_name VARCHAR, applicants_sha256 VARCHAR, applicant_count BIGINT, nonce BLOB, "
-    "applicants BLOB, published_at TIMESTAMP, published_by VARCHAR)",
+    "applicants BLOB, published_at TIMESTAMP, published_by VARCHAR, evidence_on DATE)",
     "CREATE TABLE IF NOT EXISTS points_history (round_id BIGINT, seq BIGINT, kind VARCHAR, recorded_at TIMESTAMP, "
     "hash VARCHAR, nonce BLOB, sealed BLOB, PRIMARY KEY (round_id, seq))",
 )
@@ -49,6 +49,7 @@ INFO_COLUMNS = (
     "applicant_count",
     "published_at",
     "published_by",
+    "evidence_on",
 )
 
 
@@ -71,6 +72,7 @@ class RoundInfo:
     applicant_count: int
     published_at: datetime | None
     published_by: str | None
+    evidence_on: date | None = None  # the register's values on this date replaced the declared ones
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form (dates as ISO text)."""
@@ -153,12 +155,13 @@ class RoundStore:
         applicant_count: int,
         created_by: str | None,
         now: datetime,
+        evidence_on: date | None = None,
     ) -> int:
         """Store a new round; returns its number."""
         round_id = int(self.engine.scalar("SELECT coalesce(max(round_id), 0) + 1 FROM points_rounds"))
         nonce, sealed = self._seal(applicants, f"round {round_id}".encode())
         self.engine.execute(
-            "INSERT INTO points_rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+            "INSERT INTO points_rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)",
             [
                 round_id,
                 title,
@@ -175,6 +178,7 @@ class RoundStore:
                 applicant_count,
                 nonce,
                 sealed,
+                evidence_on,
             ],
         )
         return round_id

@@ -218,3 +218,41 @@ def test_a_round_is_opened_once_until_it_changes(points_env: Env, monkeypatch) -
     assert len(opened) == 2  # a change works on a fresh copy ...
     rows = points_env.client.get(f"/api/points/rounds/{round_id}").json()["objections"]
     assert len(opened) == 2 and rows[0]["applicant_id_masked"] == mask_id(IDS["A"])  # ... which is then kept
+
+
+def test_a_round_from_the_register_keeps_the_values_of_its_evidence_date(points_env: Env) -> None:
+    from points_city import NOT_IN_REGISTER
+
+    from renkou.points import rounds
+    from renkou.points.evidence import REGISTER, SELF_DECLARED
+    from renkou.points.store import RoundStore
+
+    headers = points_env.login("points1")
+    text = (
+        "applicant_id,name,has_permit,age,education,insurance_years\n"
+        f"{LI},李建国,false,30,bachelor_degree,9\n{NOT_IN_REGISTER},王某,true,40,none,4\n"
+    )
+    response = points_env.client.post(
+        "/api/points/rounds",
+        headers=headers,
+        data={"rules": "shanghai-2015", "opens": "2021-06-01", "closes": "2021-06-07", "use_register": "true",
+              "evidence_on": "2021-06-01"},
+        files={"file": ("register.csv", text.encode(), "text/csv")},
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    body = response.json()
+    # 李建国 from the register (see points_city.Expected): 30 + 90 + 15 = 135 >= 120. 王某 as declared:
+    # age 40: 7 + 2 x 15 = 37 capped 30; 4 years x 3 = 12; 42 < 120.
+    scores = {row["applicant_id_masked"]: (row["score"], row["admitted"]) for row in body["ranking"]["rows"]}
+    assert scores == {mask_id(LI): (135, True), mask_id(NOT_IN_REGISTER): (42, False)}
+    assert body["summary"]["evidence_on"] == "2021-06-01"
+    round_id = body["summary"]["round_id"]
+    service = points_env.service
+    with service.database() as engine:
+        opened = rounds.open_round(RoundStore(engine, service.register.keys.identity), round_id, service.now)
+    table = opened.round.table
+    row = table.row_of(LI)
+    assert table.values["age"][row] == 35 and table.sources["age"][row] == REGISTER
+    assert table.sources["age"][table.row_of(NOT_IN_REGISTER)] == SELF_DECLARED
+    [(_, _, _, detail)] = points_env.audit("points.round.create")
+    assert json.loads(detail)["evidence_on"] == "2021-06-01"

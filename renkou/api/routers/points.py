@@ -253,11 +253,15 @@ async def create_round(
     ] = None,
     quota: Annotated[int | None, Form(ge=1, le=10**8, description="名额 / places")] = None,
     title: Annotated[str, Form(max_length=100, description="名称 / title")] = "",
+    use_register: Annotated[bool, Form(description="从登记库取数 / take values from the register")] = False,
+    evidence_on: Annotated[date | None, Form(description="登记库证据日期 / register evidence date")] = None,
 ) -> dict[str, Any]:
-    """上传申请人 CSV（或沿用已存轮次的申请人），按所选规则和名额打分排名，保存（加密）并记入审计日志。
+    """上传申请人 CSV（或沿用已存轮次的申请人），按所选规则和名额打分排名，保存（加密）并记入审计日志；
+    选“从登记库取数”时，登记库在证据日期的数据替换申报值（按当日数据保存）。
 
     Upload an applicants CSV (or reuse a stored round's applicants), score and rank under the chosen rule set and
-    quota; the round is stored (sealed) and audited.
+    quota; the round is stored (sealed) and audited. With ``use_register`` the register's values on the evidence
+    date replace the declared ones (kept as they were that day).
     """
     service = service_of(request)
     name = _shipped(rules)
@@ -295,8 +299,15 @@ async def create_round(
                     user=principal.username,
                     now=service.now(),
                     clock=service.now,
+                    register=service.register if use_register else None,
+                    evidence_on=(evidence_on or service.today()) if use_register else None,
                 )
-                detail = {"rules": name, "applicants": opened.info.applicant_count, "source_round": source_round}
+                detail = {
+                    "rules": name,
+                    "applicants": opened.info.applicant_count,
+                    "source_round": source_round,
+                    "evidence_on": opened.info.evidence_on.isoformat() if opened.info.evidence_on else None,
+                }
                 audit.append(
                     engine,
                     _round_event(principal, request, "points.round.create", opened.info.round_id, detail, None),

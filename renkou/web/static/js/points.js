@@ -143,6 +143,11 @@ document.addEventListener("DOMContentLoaded", function () {
       const value = field ? String(field.value || "").trim() : "";
       if (value) data.append(name, value);
     }
+    if (document.getElementById("rank-register").checked) {
+      data.append("use_register", "true");
+      const on = document.getElementById("rank-evidence-on").value;
+      if (on) data.append("evidence_on", on);
+    }
     const file = document.getElementById("rank-file").files[0];
     if (file) data.append("file", file);
     button.disabled = true;
