@@ -108,6 +108,13 @@ def test_compare_with_a_history_file_and_no_covariates(tmp_path: Path, synthetic
         ("cov.csv", "year,a,b\n2019,1,2\n2020,2,3\n", "cannot fit the regression: the covariates cover 2 history"),
         ("h.csv", "year,population\n2018,5\n2019,-1\n2020,3\n", "key line 3.population has invalid value '-1'"),
         ("h.csv", "year,population\n2019,5\n2020,6\n", "key rows has invalid value 2: at least 3 years"),
+        ("h.csv", "year,persons\n2018,5\n", "key header has invalid value 'year,persons': the header must be"),
+        ("cov.csv", "year,gdp,gdp\n2019,1,2\n", "key header has invalid value 'gdp': a covariate name is empty"),
+        (
+            "cov.csv",
+            "year,a,b\n" + "".join(f"{y},{y - 2000},{2 * (y - 2000)}\n" for y in range(2015, 2021)),
+            "cannot fit the regression: the covariates are collinear",
+        ),
     ],
 )
 def test_bad_input_files(tmp_path: Path, synthetic_db: Path, name: str, text: str, expected: str) -> None:
