@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import PASSWORD, Env
+from conftest import PASSWORD, USERS, Env
 
 from renkou.api import sessions
 
@@ -24,7 +24,7 @@ def table(env: Env, sql: str) -> list[tuple[object, ...]]:
 
 def test_passwords_are_stored_as_argon2id_hashes_only(env: Env) -> None:
     rows = table(env, "SELECT username, password_hash FROM api_users")
-    assert len(rows) == 8
+    assert len(rows) == len(USERS)
     for _username, password_hash in rows:
         assert str(password_hash).startswith("$argon2id$")
         assert PASSWORD not in str(password_hash)

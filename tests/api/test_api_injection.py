@@ -31,6 +31,9 @@ ROLE_FOR_PREFIX = (
     ("/api/stats", "analyst1"),
     ("/api/audit", "auditor1"),
     ("/api/auth", "points1"),
+    ("/api/disclosure", "disclosure1"),
+    ("/api/points", "points1"),
+    ("/api/permits", "clerk_xihu"),
 )
 # Sample valid values, so that only the parameter under attack is bad.
 VALID = {
@@ -72,7 +75,7 @@ def test_every_parameter_resists_injection(env: Env) -> None:
                 params = {}
                 for other, other_location in parameters:
                     if other_location == "path":
-                        value = payload if other == name else str(VALID[other])
+                        value = payload if other == name else str(VALID.get(other, "1"))  # others: any id
                         url = url.replace("{" + other + "}", quote(value, safe=""))
                     elif other == name:
                         params[other] = payload

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from api_city import Person
 from conftest import Env
+from service_city import Person
 
 TODAY = date(2021, 6, 1)
 

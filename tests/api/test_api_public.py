@@ -12,9 +12,9 @@ from datetime import date, datetime
 
 import numpy as np
 import pytest
-from api_city import City
 from conftest import Env
 from scipy.optimize import linprog
+from service_city import City
 
 DIMENSIONS = ("district", "sex", "age_group")
 GROUPINGS = [list(c) for r in range(4) for c in itertools.combinations(DIMENSIONS, r)]
@@ -27,7 +27,7 @@ def age_group(age: int) -> str:
 def truth_registered(city: City, day: date) -> Counter[tuple[str, str, str]]:
     """Registered persons by (district, sex, age group), counted by hand from the synthetic city."""
     counts: Counter[tuple[str, str, str]] = Counter()
-    for person in city.registered_on(day):
+    for person in city.registered_persons(day):
         counts[(str(person.hukou_on(day)), person.sex, age_group(person.age_on(day)))] += 1
     return counts
 

@@ -25,6 +25,9 @@ ROLE_FOR_PREFIX = (
     ("/api/stats", "analyst1"),
     ("/api/audit", "auditor1"),
     ("/api/auth", "points1"),
+    ("/api/disclosure", "disclosure1"),
+    ("/api/points", "points1"),
+    ("/api/permits", "clerk_xihu"),
 )
 
 

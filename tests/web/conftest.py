@@ -4,7 +4,7 @@ does) and sends the CSRF header on writes."""
 
 from __future__ import annotations
 
-import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,90 +12,37 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from web_city import City, build_city
 
-from renkou.api import accounts
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared service_city module
+
+from service_city import (
+    FAST,
+    PASSWORD,
+    ROLE_USER,
+    USERS,
+    WEB_CITY,
+    Built,
+    City,
+    build_template,
+    copy_register,
+    make_users,
+)
+
 from renkou.api.app import create_app
-from renkou.api.permissions import Role
 from renkou.api.service import Service
-from renkou.api.settings import ServiceSettings
-from renkou.register.store import Register
 
-# argon2id at its smallest cost: the tests check behaviour, not the hash's strength (production uses the defaults).
-FAST = ServiceSettings(argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1)
 NOW = datetime(2021, 6, 1, 9, 0, 0)
-PASSWORD = "correct horse battery staple"
-
-USERS: dict[str, dict[str, object]] = {
-    "admin1": {"role": Role.ADMIN},
-    "clerk_xihu": {"role": Role.CLERK, "districts": ["330106"]},
-    "clerk_shangcheng": {"role": Role.CLERK, "districts": ["330102"]},
-    "steward_hukou": {"role": Role.STEWARD, "feed": "hukou"},
-    "steward_health": {"role": Role.STEWARD, "feed": "health"},
-    "analyst1": {"role": Role.ANALYST},
-    "points1": {"role": Role.POINTS_OFFICER},
-    "disclosure1": {"role": Role.DISCLOSURE_OFFICER},
-    "auditor1": {"role": Role.AUDITOR},
-}
-ROLE_USER = {
-    "admin": "admin1",
-    "clerk": "clerk_xihu",
-    "steward": "steward_hukou",
-    "analyst": "analyst1",
-    "points_officer": "points1",
-    "disclosure_officer": "disclosure1",
-    "auditor": "auditor1",
-}
-
-
-@dataclass
-class Built:
-    """The template register and the city it holds."""
-
-    directory: Path
-    city: City
+__all__ = ["FAST", "PASSWORD", "ROLE_USER", "USERS", "Built", "City", "copy_register", "make_users"]
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    directory = tmp_path_factory.mktemp("web_register")
-    city = build_city(directory / "files")
-    register = Register.open(directory / "renkou.duckdb", city="330100")
-    try:
-        summaries = register.ingest(city.files)
-        assert all(s.quarantined == 0 and s.status == "loaded" for s in summaries), [s.to_json() for s in summaries]
-    finally:
-        register.close()
-    return Built(directory, city)
+    return build_template(tmp_path_factory.mktemp("web_register"), WEB_CITY)
 
 
 @pytest.fixture
 def city(built: Built) -> City:
     return built.city
-
-
-def copy_register(built: Built, target_dir: Path) -> Path:
-    """A private copy of the template register (database and key file)."""
-    target = target_dir / "renkou.duckdb"
-    shutil.copy(built.directory / "renkou.duckdb", target)
-    shutil.copy(built.directory / "renkou.duckdb.key", target_dir / "renkou.duckdb.key")
-    return target
-
-
-def make_users(service: Service) -> None:
-    with service.database() as engine:
-        for name, spec in USERS.items():
-            accounts.create_user(
-                engine,
-                service.hasher,
-                service.settings,
-                username=name,
-                role=spec["role"],  # type: ignore[arg-type]
-                password=PASSWORD,
-                now=service.now(),
-                districts=spec.get("districts", ()),  # type: ignore[arg-type]
-                feed=spec.get("feed"),  # type: ignore[arg-type]
-            )
 
 
 def open_service(db_path: Path) -> Service:

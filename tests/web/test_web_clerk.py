@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import Env
-from web_city import citizen_id
+from service_city import citizen_id
 
 from renkou.api import audit
 

@@ -1,4 +1,4 @@
-"""The dashboard's JSON endpoints against the synthetic city's ground truth (counted in web_city with plain date
+"""The dashboard's JSON endpoints against the synthetic city's ground truth (counted in service_city with plain date
 arithmetic), and their caching across writes."""
 
 from __future__ import annotations

@@ -32,8 +32,8 @@ def register_copy(built: Built, tmp_path: Path) -> Path:
 
 
 def resident_truth(env: Env, day: date) -> list[Any]:
-    """Everyone alive in the city on ``day``: every local lives where their hukou is, the floating live in 西湖."""
-    return [p for p in env.city.persons if p.alive_on(day) and (p.hukou_on(day) is not None or p.hukou is None)]
+    """Everyone alive in the city on ``day`` (counted by hand in service_city)."""
+    return env.city.residents_on(day)
 
 
 def test_plan_board_is_the_plan_evaluation_at_the_year_end(
