@@ -56,7 +56,13 @@ async def login(request: Request, principal: Annotated[Principal, requires(Actio
 @router.get("/public", response_class=HTMLResponse)
 async def public_query(request: Request, principal: Public) -> HTMLResponse:
     """公众人口信息查询: published population by district, sex, age group and year, with CSV download."""
-    twins = ("/api/public", "/api/public/population", "/api/public/population.csv")
+    twins = (
+        "/api/public",
+        "/api/public/population",
+        "/api/public/population.csv",
+        "/api/public/indicators",
+        "/api/public/projection",
+    )
     return render(request, principal, Page("public.html", "public.title", twins))
 
 

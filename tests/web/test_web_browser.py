@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import uvicorn
 from conftest import PASSWORD, Built, copy_register, open_service
-from web_city import City, citizen_id
+from service_city import City, citizen_id
 
 from renkou.api.app import create_app
 from renkou.api.service import Service
@@ -329,3 +329,31 @@ def test_steward_uploads_and_reads_the_quarantine(page: Any, site: Site, tmp_pat
     assert page.locator("#batches tbody tr").first.locator("td").nth(1).inner_text() == "hukou_2021_04.csv"
     assert page.locator("#findings tbody tr[data-kind='birth_mother_unknown']").count() == 1
     page.screenshot(path=str(site.shots / "steward.png"), full_page=True)
+
+
+def test_public_indicators_and_projection(page: Any, site: Site) -> None:
+    page.goto(f"{site.url}/public?lang=en")
+    page.wait_for_selector("#indicator-table tbody tr[data-area='330100']")
+    indicators = site_json(page, site, "/api/public/indicators")
+    rows = page.locator("#indicator-table tbody tr")
+    assert rows.count() == len(indicators["rows"]) == 14  # the city and its 13 districts
+    for index, row in enumerate(indicators["rows"]):
+        cells = rows.nth(index)
+        assert cells.get_attribute("data-area") == row["area"]
+        for name in ("population", "births", "deaths"):
+            text = cells.locator(f"td[data-indicator='{name}']").inner_text()
+            assert text == ("—" if row[name] is None else f"{row[name]:,}"), (row["area"], name)
+            assert row[name] is None or row[name] >= 10
+    page.select_option("#i-kind", "registered")
+    page.wait_for_selector("#i-title:has-text('registered')")
+    assert page.locator("#i-csv").get_attribute("href").endswith("kind=registered")
+    # The projection: one row per year, three variants, the chart drawing the same (withheld years as gaps).
+    page.wait_for_selector("#projection-chart[data-drawn='true']")
+    drawn = {s["name"]: s["data"] for s in chart_series(page, "#projection-chart")}
+    for variant, label in (("low", "Low"), ("medium", "Medium"), ("high", "High")):
+        answer = site_json(page, site, f"/api/public/projection?variant={variant}")
+        assert drawn[label] == [row["population"] for row in answer["rows"]]
+    assert page.locator("#projection-table tbody tr").count() == 16
+    page.select_option("#p-district", "330106")
+    page.wait_for_function("() => document.querySelector('#p-csv').href.includes('district=330106')")
+    page.screenshot(path=str(site.shots / "public-figures.png"), full_page=True)
