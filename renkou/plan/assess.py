@@ -26,6 +26,30 @@ from renkou.plan.facilities import Capacity, Standard, add_gaps, demand, demand_
 from renkou.plan.impact import ImpactScenario, extra_migrants
 from renkou.plan.population import ProjectedPopulation, run_medium_with
 
+# Broad age groups of an impact's population table, matching the facilities' ages (nursery, kindergarten, primary,
+# junior and senior secondary, young adults, working ages, the elderly).
+AGE_GROUPS: tuple[tuple[int, int | None], ...] = (
+    (0, 2),
+    (3, 5),
+    (6, 11),
+    (12, 14),
+    (15, 17),
+    (18, 29),
+    (30, 59),
+    (60, 79),
+    (80, None),
+)
+
+
+def age_group_label(low: int, high: int | None) -> str:
+    """``0-2`` or ``80+``."""
+    return f"{low}+" if high is None else f"{low}-{high}"
+
+
+def by_age_groups(by_age: Sequence[float]) -> list[float]:
+    """Single-age values (0..100+) summed into :data:`AGE_GROUPS`."""
+    return [float(sum(by_age[low : (len(by_age) if high is None else high + 1)])) for low, high in AGE_GROUPS]
+
 
 def standard_json(standard: Standard) -> dict[str, Any]:
     """A standard as JSON, with its ages as text (``6-11``, ``60+``, ``all``)."""

@@ -328,7 +328,7 @@ def impact_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象 / print one JSON object")] = False,
 ) -> None:
     """人口影响评估 / population impact assessment of a decision."""
-    from renkou.plan.assess import impact_result
+    from renkou.plan.assess import AGE_GROUPS, age_group_label, by_age_groups, impact_result
     from renkou.plan.impact import load_scenario
     from renkou.plan.population import project_register
 
@@ -366,6 +366,14 @@ def impact_command(
                 *(f"{fac[(year, s.id)]['difference']:+,.0f}" for s in standard_list),
             )
         console.print(table)
+        ages = Table(title=f"{area['name']} {code}: 分年龄人口的增加 / added population by age")
+        ages.add_column("年 year")
+        for low, high in AGE_GROUPS:
+            ages.add_column(f"{age_group_label(low, high)}岁", justify="right")
+        by_age = {r["year"]: r["difference"] for r in result["by_age"] if r["area"] == code}
+        for year in result["years"]:
+            ages.add_row(str(year), *(f"{v:+,.0f}" for v in by_age_groups(by_age[year])))
+        console.print(ages)
 
 
 def report_command(

@@ -251,6 +251,18 @@ def _impact_section(
             SOURCE,
         )
     )
+    from renkou.plan.assess import AGE_GROUPS, age_group_label, by_age_groups
+
+    by_age = {r["year"]: r["difference"] for r in impact["by_age"] if r["area"] == city}
+    section.blocks.append(
+        Table(
+            numbers.table(),
+            f"决策带来的{impact['areas'][0]['name']}分年龄人口增加",
+            ("年份", *(f"{age_group_label(low, high)}岁" for low, high in AGE_GROUPS)),
+            tuple((str(year), *(f"{v:+,.0f}" for v in by_age_groups(by_age[year]))) for year in years),
+            SOURCE,
+        )
+    )
     section.blocks.append(
         Figure(
             numbers.figure(),

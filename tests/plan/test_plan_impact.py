@@ -256,3 +256,14 @@ def test_the_shipped_example_scenario_loads_for_hangzhou() -> None:
     scenario = load_scenario(SCENARIOS_DIR / "hangzhou_new_town.yaml", hangzhou)
     assert [d.kind for d in scenario.decisions] == ["housing", "university", "settlement_quota"]
     assert scenario.decisions[0].units * scenario.decisions[0].persons_per_unit == 14000
+
+
+def test_broad_age_groups_by_hand() -> None:
+    from renkou.plan.assess import AGE_GROUPS, by_age_groups
+
+    by_age = [0.0] * 101
+    by_age[0], by_age[2], by_age[3], by_age[11], by_age[14], by_age[18], by_age[59], by_age[60], by_age[100] = (
+        1, 2, 4, 8, 16, 32, 64, 128, 256,
+    )  # fmt: skip
+    assert len(AGE_GROUPS) == 9
+    assert by_age_groups(by_age) == [3, 4, 8, 16, 0, 32, 64, 128, 256]
