@@ -198,6 +198,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "As of {as_of}: {count} warnings ({rules} rules):",
     ),
     "js.evidence": ("证据", "Evidence"),
+    "dashboard.stored_warnings": ("入库后自动预警", "Warnings evaluated after loading data"),
+    "js.no_stored_warnings": (
+        "尚无入库后的预警评估（renkou ingest 和部门上传后自动进行）。",
+        "No evaluation after a load yet (renkou ingest and department uploads run one).",
+    ),
+    "js.stored_run": (
+        "最近一次：{at} 评估，数据截至 {as_of}，触发批次 {batches}，{count} 条预警：",
+        "Latest: evaluated {at}, figures as of {as_of}, triggered by batches {batches}: {count} warnings:",
+    ),
     "js.projected_births": ("出生人数", "Births"),
     "dashboard.charts_missing": (
         "图表库尚未安装：请运行 npm ci --prefix frontend 和 .venv/bin/python scripts/build_frontend.py。",
