@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from renkou.engine import Engine
-from renkou.linkage.features import clean_id, clean_sex
-from renkou.linkage.secrets_io import identities, quarantined_rows
+from renkou.linkage.features import SEX_CODES, clean_id
+from renkou.linkage.secrets_io import identities, quarantined_table
 from renkou.register.feeds import event_type_map
 from renkou.register.keys import RegisterKeys
 
@@ -30,52 +31,59 @@ def pointers_only(evidence: str) -> bool:
 ID_REASON_PREFIX = "id_"
 
 
+def _text(key: str) -> str:
+    """SQL: a raw row's value as text, null when absent or empty."""
+    return f"nullif(json_extract_string(raw, '$.{key}'), '')"
+
+
 def left_records(engine: Engine, keys: RegisterKeys) -> pa.Table:
     """Quarantined rows not yet re-filed, as base columns keyed ``batch_id:line``, plus file, line, reason and the
-    evidence they carry (needs the linkage schema)."""
-    done = {(int(b), int(n)) for b, n in engine.rows("SELECT batch_id, line FROM link_refiled")}
-    rows = [
-        row
-        for row in quarantined_rows(engine, keys)
-        if str(row["reason"]).startswith(ID_REASON_PREFIX) and (row["batch_id"], row["line"]) not in done
-    ]
-    raws = [row["raw"] for row in rows]
+    evidence they carry (needs the linkage schema).
 
-    def text(raw: object, key: str) -> str | None:
-        value = raw.get(key) if isinstance(raw, dict) else None
-        return None if value in (None, "") else str(value)
+    Set work in an in-memory DuckDB over the decrypted rows (JSON); only the distinct ID numbers are normalised in
+    Python.
+    """
+    import duckdb
 
-    event_types = event_type_map()
-
-    def evidence(raw: object) -> str:
-        if text(raw, "id_number") is not None:
-            return ID_EVIDENCE
-        present = [key for key in IDENTIFYING if text(raw, key) is not None]
-        return "+".join(present) if present else NAME_ONLY
-
-    return pa.table(
-        {
-            "unique_id": pa.array([f"{row['batch_id']}:{row['line']}" for row in rows], pa.string()),
-            "id_number": pa.array([clean_id(text(raw, "id_number")) for raw in raws], pa.string()),
-            "name": pa.array([text(raw, "name") or "" for raw in raws], pa.string()),
-            "sex": pa.array([clean_sex(text(raw, "sex")) for raw in raws], pa.string()),
-            "birth_date": pa.array([text(raw, "birth_date") for raw in raws], pa.string()),
-            "region": pa.array(
-                [text(raw, "residence_region") or text(raw, "hukou_region") for raw in raws], pa.string()
-            ),
-            "permit_no": pa.array([text(raw, "permit_no") for raw in raws], pa.string()),
-            "partner_number": pa.array([clean_id(text(raw, "partner_id")) for raw in raws], pa.string()),
-            "mother_number": pa.array([clean_id(text(raw, "mother_id")) for raw in raws], pa.string()),
-            "household_id": pa.array([text(raw, "household_id") for raw in raws], pa.string()),
-            "event_type": pa.array([event_types.get(text(raw, "event_type") or "") for raw in raws], pa.string()),
-            "occurred_on": pa.array([text(raw, "occurred_on") for raw in raws], pa.string()),
-            "evidence": pa.array([evidence(raw) for raw in raws], pa.string()),
-            "batch_id": pa.array([row["batch_id"] for row in rows], pa.int64()),
-            "file_name": pa.array([row["file_name"] for row in rows], pa.string()),
-            "line": pa.array([row["line"] for row in rows], pa.int64()),
-            "reason": pa.array([row["reason"] for row in rows], pa.string()),
-        }
+    connection = duckdb.connect()
+    connection.register("quarantined", quarantined_table(engine, keys))
+    connection.register("done", engine.arrow("SELECT batch_id, line FROM link_refiled"))
+    spellings = event_type_map()
+    connection.register("event_types", pa.table({"spelling": list(spellings), "event_type": list(spellings.values())}))
+    connection.register("sex_codes", pa.table({"code": list(SEX_CODES), "sex": list(SEX_CODES.values())}))
+    present = [f"CASE WHEN {_text(key)} IS NOT NULL THEN '{key}' END" for key in IDENTIFYING]
+    rows = connection.sql(
+        f"SELECT batch_id, file_name, line, reason, {_text('id_number')} AS id_raw, coalesce({_text('name')}, '') "
+        f"AS name, trim({_text('sex')}) AS sex_raw, {_text('birth_date')} AS birth_date, "
+        f"coalesce({_text('residence_region')}, {_text('hukou_region')}) AS region, "
+        f"{_text('permit_no')} AS permit_no, {_text('partner_id')} AS partner_raw, {_text('mother_id')} AS mother_raw, "
+        f"{_text('household_id')} AS household_id, {_text('event_type')} AS event_raw, "
+        f"{_text('occurred_on')} AS occurred_on, CASE WHEN {_text('id_number')} IS NOT NULL THEN '{ID_EVIDENCE}' "
+        f"ELSE coalesce(nullif(concat_ws('+', {', '.join(present)}), ''), '{NAME_ONLY}') END AS evidence "
+        "FROM quarantined q WHERE starts_with(reason, '" + ID_REASON_PREFIX + "') "
+        "AND NOT EXISTS (SELECT 1 FROM done d WHERE d.batch_id = q.batch_id AND d.line = q.line) "
+        # A row quarantined for two reasons is one linkage record.
+        "QUALIFY row_number() OVER (PARTITION BY batch_id, line ORDER BY reason) = 1"
+    ).to_arrow_table()
+    numbers = {
+        text
+        for column in ("id_raw", "partner_raw", "mother_raw")
+        for text in pc.unique(rows[column].drop_null()).to_pylist()
+    }
+    connection.register(
+        "cleaned",
+        pa.table({"raw": pa.array(sorted(numbers), pa.string()), "clean": [clean_id(n) for n in sorted(numbers)]}),
     )
+    connection.register("rows_in", rows)
+    return connection.sql(
+        "SELECT CAST(r.batch_id AS VARCHAR) || ':' || CAST(r.line AS VARCHAR) AS unique_id, i.clean AS id_number, "
+        "r.name, s.sex, r.birth_date, r.region, r.permit_no, p.clean AS partner_number, m.clean AS mother_number, "
+        "r.household_id, e.event_type, r.occurred_on, r.evidence, CAST(r.batch_id AS BIGINT) AS batch_id, "
+        "r.file_name, CAST(r.line AS BIGINT) AS line, r.reason FROM rows_in r "
+        "LEFT JOIN cleaned i ON i.raw = r.id_raw LEFT JOIN cleaned p ON p.raw = r.partner_raw "
+        "LEFT JOIN cleaned m ON m.raw = r.mother_raw LEFT JOIN sex_codes s ON s.code = r.sex_raw "
+        "LEFT JOIN event_types e ON e.spelling = r.event_raw ORDER BY r.batch_id, r.line"
+    ).to_arrow_table()
 
 
 def right_records(engine: Engine, keys: RegisterKeys) -> pa.Table:

@@ -25,8 +25,13 @@ def quarantine_nonce(batch_nonce: bytes) -> bytes:
 
 def decrypt_column(ciphertexts: pa.Array, offsets: pa.Array, key: bytes, nonce: bytes) -> list[str]:
     """Decrypt rows of one CTR stream, each starting at its byte offset; returns the plaintexts in input order."""
+    return [str(text) for text in decrypt_array(ciphertexts, offsets, key, nonce).to_pylist()]
+
+
+def decrypt_array(ciphertexts: pa.Array, offsets: pa.Array, key: bytes, nonce: bytes) -> pa.Array:
+    """:func:`decrypt_column` as an Arrow string array (no Python object per row)."""
     if len(ciphertexts) == 0:
-        return []
+        return pa.array([], pa.large_string())
     column = ciphertexts.cast(pa.large_binary())
     lengths = np.asarray(pa.compute.binary_length(column).to_numpy(zero_copy_only=False), dtype=np.int64)
     starts = np.asarray(offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -41,10 +46,9 @@ def decrypt_column(ciphertexts: pa.Array, offsets: pa.Array, key: bytes, nonce: 
     within = np.arange(len(data)) - np.repeat(value_offsets[:-1] - value_offsets[0], lengths)
     plain = data ^ keystream[starts[row_of_byte] + within]
     relative = value_offsets - value_offsets[0]
-    texts = pa.LargeStringArray.from_buffers(
+    return pa.LargeStringArray.from_buffers(
         len(lengths), pa.py_buffer(relative.tobytes()), pa.py_buffer(plain.tobytes())
     )
-    return [str(text) for text in texts.to_pylist()]
 
 
 def _batch_nonces(engine: Engine) -> dict[int, bytes]:
@@ -81,6 +85,36 @@ def identities(engine: Engine, keys: RegisterKeys) -> pa.Table:
             "event_id", pa.array([], pa.int64())
         )
     return pa.concat_tables(parts)
+
+
+def quarantined_table(engine: Engine, keys: RegisterKeys) -> pa.Table:
+    """Every quarantined row, decrypted: batch_id, file_name, line, reason, and the raw row as JSON text ``raw``."""
+    parts: list[pa.Table] = []
+    for batch_id, nonce in sorted(_batch_nonces(engine).items()):
+        table = engine.arrow(
+            "SELECT batch_id, file_name, line, reason, stream_offset, raw_ciphertext FROM quarantine "
+            f"WHERE batch_id = {batch_id} ORDER BY line"
+        )
+        if table.num_rows == 0:
+            continue
+        raw = decrypt_array(
+            table["raw_ciphertext"].combine_chunks(),
+            table["stream_offset"].combine_chunks(),
+            keys.identity,
+            quarantine_nonce(nonce),
+        )
+        parts.append(table.select(["batch_id", "file_name", "line", "reason"]).append_column("raw", raw))
+    if not parts:
+        return pa.table(
+            {
+                "batch_id": pa.array([], pa.int64()),
+                "file_name": pa.array([], pa.string()),
+                "line": pa.array([], pa.int64()),
+                "reason": pa.array([], pa.string()),
+                "raw": pa.array([], pa.large_string()),
+            }
+        )
+    return pa.concat_tables(parts, promote_options="permissive")
 
 
 def quarantined_rows(engine: Engine, keys: RegisterKeys) -> list[dict[str, object]]:
