@@ -183,8 +183,26 @@ def _rows(data: Any, offset: int, limit: int) -> list[dict[str, Any]]:
     return rows
 
 
+def histogram(totals: Any, eligible: Any, admitted: Any, width: int = 10) -> dict[str, Any]:
+    """Eligible applicants by score band of ``width`` points (totals in hundredths), split admitted / not."""
+    import numpy as np
+
+    scores = totals[eligible] // (width * 100)
+    if not len(scores):
+        return {"width": width, "from": [], "admitted": [], "not_admitted": []}
+    low, high = int(scores.min()), int(scores.max())
+    taken = np.bincount(scores[admitted[eligible]] - low, minlength=high - low + 1)
+    everyone = np.bincount(scores - low, minlength=high - low + 1)
+    return {
+        "width": width,
+        "from": [band * width for band in range(low, high + 1)],
+        "admitted": taken.tolist(),
+        "not_admitted": (everyone - taken).tolist(),
+    }
+
+
 def summary(opened: OpenRound) -> dict[str, Any]:
-    """Counts and per-group outcomes of the round as it stands."""
+    """Counts and per-group outcomes of the round as it stands, and its score distribution."""
     publicity = opened.round
     ranked = publicity.ranking()
     return {
@@ -195,6 +213,7 @@ def summary(opened: OpenRound) -> dict[str, Any]:
         "groups": [vars(group) for group in ranked.groups],
         "objections": len(publicity.objections),
         "history_intact": publicity.history.verify(),
+        "histogram": histogram(publicity.scores.total, publicity.scores.eligible, ranked.admitted),
     }
 
 

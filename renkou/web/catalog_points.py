@@ -45,6 +45,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "points.corrections": ("更正（输入=值，每行一项）", "Corrections (input=value, one per line)"),
     "points.file_objection": ("登记异议", "Record the objection"),
     "points.history": ("历史记录", "History"),
+    "points.distribution": ("符合条件者的分数分布", "Scores of the eligible"),
     # --- permits (clerk) ---------------------------------------------------------------------------------------------
     "permits.title": ("居住证办理", "Residence permits"),
     "permits.heading": ("居住证办理", "Residence permits"),
@@ -121,6 +122,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "js.pts.working": ("正在打分排名……", "Scoring and ranking…"),
     "js.pts.bad_correction": ("更正应为 输入=值", "a correction is input=value"),
     "js.pts.title": ("名称", "Title"),
+    "js.pts.band": ("分数段", "Score band"),
+    "js.pts.people": ("人数", "Applicants"),
+    "js.pts.not_admitted": ("未录取", "not admitted"),
+    "js.pts.admitted_series": ("录取", "admitted"),
     "js.pts.count": ("申请人数", "Applicants"),
     "js.pts.from_register": ("登记库可提供", "the register can supply it"),
     "js.pts.rules": ("规则", "Rules"),

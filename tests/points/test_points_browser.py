@@ -140,6 +140,7 @@ def test_an_officer_scores_ranks_and_publishes_the_masked_list(page: Any, site: 
     page.wait_for_selector("#ranking tbody tr, #rank-message.error")
     assert page.locator("#rank-message.error").count() == 0, page.locator("#rank-message").inner_text()
     page.wait_for_selector("#history-intact[data-intact='yes']")  # the last part of the round drawn
+    page.wait_for_selector("#score-chart[data-drawn='true']")
     rows = page.locator("#ranking tbody tr")
     assert rows.count() == 6
     assert rows.first.locator("code").inner_text() == mask(IDS["B"])

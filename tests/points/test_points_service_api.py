@@ -108,6 +108,9 @@ def test_a_round_is_ranked_published_objected_to_and_rescored(points_env: Env) -
     assert isinstance(summary, dict)
     round_id = summary["round_id"]
     assert (summary["applicant_count"], summary["eligible"], summary["admitted"]) == (6, 4, 3)
+    # Eligible by 10-point band: C 42 in 40-50, A and D 50 in 50-60 (admitted), none in 60-70, B 70 in 70-80.
+    assert summary["histogram"] == {"width": 10, "from": [40, 50, 60, 70], "admitted": [0, 2, 0, 1],
+                                    "not_admitted": [1, 0, 0, 0]}  # fmt: skip
     ranking = created["ranking"]
     assert isinstance(ranking, dict)
     order = [(row["rank"], row["applicant_id_masked"], row["score"], row["admitted"]) for row in ranking["rows"]]

@@ -192,18 +192,46 @@ document.addEventListener("DOMContentLoaded", function () {
     }));
   }
 
+  let scoreChart = null;
+
+  /* Eligible applicants by score band, admitted stacked on the others: where the cut-off falls. */
+  function drawDistribution(histogram) {
+    const box = document.getElementById("score-chart");
+    if (!window.echarts) {
+      box.hidden = true;
+      return;
+    }
+    if (!scoreChart) scoreChart = window.echarts.init(box, null, { renderer: "canvas" });
+    const labels = histogram.from.map((lo) => lo + "–" + (lo + histogram.width));
+    scoreChart.setOption({
+      animation: false,
+      tooltip: R.tooltip({ trigger: "axis" }),
+      legend: { top: 4, right: 10, data: [T("pts.admitted_series"), T("pts.not_admitted")] },
+      grid: { left: 50, right: 20, top: 40, bottom: 40 },
+      xAxis: { type: "category", data: labels, name: T("pts.band"), nameLocation: "middle", nameGap: 28 },
+      yAxis: { type: "value", name: T("pts.people"), minInterval: 1 },
+      series: [
+        { name: T("pts.admitted_series"), type: "bar", stack: "all", data: histogram.admitted, color: "#b71c1c" },
+        { name: T("pts.not_admitted"), type: "bar", stack: "all", data: histogram.not_admitted, color: "#9aa5b1" },
+      ],
+    }, true);
+    box.dataset.drawn = "true";
+  }
+
   async function showRound(roundId) {
     openRound = roundId;
     const answer = await R.getJSON("/api/points/rounds/" + roundId);
     document.getElementById("round").hidden = false;
     document.getElementById("round-id").textContent = "#" + roundId;
     document.getElementById("round-summary").textContent = summaryText(answer.summary);
+    drawDistribution(answer.summary.histogram);
     rankingRows(document.getElementById("ranking"), answer.ranking.rows, true);
     const publicList = await R.getJSON("/api/points/rounds/" + roundId + "/public");
     rankingRows(document.getElementById("public-list"), publicList.rows, false);
     const badge = document.getElementById("published-badge");
     badge.textContent = publicList.published_at ? T("pts.published") + " " + R.localTime(publicList.published_at) : T("pts.not_published");
     badge.dataset.published = publicList.published_at ? "yes" : "no";
+    document.getElementById("publish").disabled = Boolean(publicList.published_at);
     renderObjections(answer.objections);
     await loadHistory(roundId);
   }
