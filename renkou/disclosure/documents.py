@@ -186,15 +186,19 @@ def _docx_table(word: Any, grid: Grid) -> None:
         word.add_paragraph(grid.caption).runs[0].bold = True
     table = word.add_table(rows=len(grid.rows), cols=grid.width)
     table.style = "Table Grid"
+    # Every cell once, before any merge: ``table.cell()`` rebuilds the whole grid on each call (seconds for the
+    # annual report's tables). A merge keeps the top-left cell's element and removes only the covered ones, which
+    # are never used again, so these handles stay valid.
+    handles = [list(row.cells) for row in table.rows]
     taken: set[tuple[int, int]] = set()
     for r, row in enumerate(grid.rows):
         c = 0
         for cell in row:
             while (r, c) in taken:
                 c += 1
-            target = table.cell(r, c)
+            target = handles[r][c]
             if cell.cols > 1 or cell.rows > 1:
-                target = target.merge(table.cell(r + cell.rows - 1, c + cell.cols - 1))
+                target = target.merge(handles[r + cell.rows - 1][c + cell.cols - 1])
             for dr in range(cell.rows):
                 for dc in range(cell.cols):
                     taken.add((r + dr, c + dc))
