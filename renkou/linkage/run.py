@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from renkou.engine import Engine
 from renkou.linkage import decide as decide_mod
 from renkou.linkage import store
 from renkou.linkage.evidence import evidence_links
@@ -62,6 +63,18 @@ def _rules_table(rules: dict[str, tuple[str, str]]) -> pa.Table:
     )
 
 
+def _without_rejected(engine: Engine, pairs: pa.Table) -> pa.Table:
+    """The scored pairs minus those a clerk has called a non-match (a later match decision on the row overrides)."""
+    rejected = engine.arrow(
+        "SELECT CAST(batch_id AS VARCHAR) || ':' || CAST(line AS VARCHAR) || '|' || subject AS pair "
+        "FROM link_decisions GROUP BY batch_id, line, subject HAVING NOT arg_max(accepted, decided_at)"
+    )["pair"]
+    if len(rejected) == 0:
+        return pairs
+    keys = pc.binary_join_element_wise(pairs["left_id"], pairs["right_id"], "|")
+    return pairs.filter(pc.invert(pc.is_in(keys, value_set=rejected.combine_chunks())))
+
+
 def _without(table: pa.Table, linked: dict[str, tuple[str, str]]) -> pa.Table:
     """The rows of ``table`` not yet linked by a rule."""
     if not linked:
@@ -86,7 +99,7 @@ def run_linkage(register: Register, settings: LinkSettings) -> LinkRun:
     result = score(_without(left_features, rules), right_features, settings)
     decided = decide_mod.decide_table(
         left["unique_id"],
-        result.pairs,
+        _without_rejected(engine, result.pairs),
         upper=settings.upper_threshold,
         lower=settings.lower_threshold,
         converged=result.converged,

@@ -90,9 +90,16 @@ def test_confirmed_match_refiles_the_row_under_the_person(register: Register) ->
     assert not register.engine.rows(
         "SELECT 1 FROM link_refiled WHERE batch_id = ? AND line = ?", [second["batch_id"], second["line"]]
     )
+    # A later run does not propose the rejected person for that row again.
+    again = run_linkage(register, LinkSettings(max_iterations=1))
+    proposed = register.engine.rows(
+        "SELECT subject FROM link_results WHERE run_id = ? AND batch_id = ? AND line = ?",
+        [again.run_id, second["batch_id"], second["line"]],
+    )
+    assert proposed and proposed[0][0] != second["subject"]
     # A pair not under review cannot be decided; nothing is written.
     with pytest.raises(UserError, match="999"):
-        decide_and_apply(register, run.run_id, 999, 1, accepted=True, clerk="李文员")
+        decide_and_apply(register, again.run_id, 999, 1, accepted=True, clerk="李文员")
     assert register.engine.scalar("SELECT count(*) FROM events") == events_before
 
 
