@@ -89,6 +89,7 @@ class Service:
         self.compute_lock = threading.Lock()  # published tables are computed one at a time
         self.answers: AnswerCache[bytes] = AnswerCache()  # bodies by parsed query (renkou.api.routers.public)
         self.responses: AnswerCache[Any] = AnswerCache()  # whole responses by raw URL (renkou.api.fastpath)
+        self._tasks: list[threading.Thread] = []  # background work on the register (joined on close)
         self.login_failures = LoginFailures(
             self.settings.login_failures_per_address, timedelta(minutes=self.settings.login_window_minutes)
         )
@@ -139,8 +140,22 @@ class Service:
             self.answers.clear(self.generation)
             self.responses.clear(self.generation)
 
+    def track(self, thread: threading.Thread) -> None:
+        """Keep a background thread that uses the register, so that :meth:`close` waits for it."""
+        with self.cache_lock:
+            self._tasks = [t for t in self._tasks if t.is_alive()]
+            self._tasks.append(thread)
+
+    def wait_for_tasks(self, timeout: float | None = None) -> None:
+        """Wait for the background threads started so far."""
+        with self.cache_lock:
+            tasks = list(self._tasks)
+        for thread in tasks:
+            thread.join(timeout)
+
     def close(self) -> None:
-        """Release the database."""
+        """Wait for background work, then release the database."""
+        self.wait_for_tasks(timeout=600)
         with self._lock:
             self.readers.close()
             self.register.close()

@@ -210,10 +210,10 @@ async def plan_board(request: Request, principal: Analyst, year: YearParam = Non
     summary="人口监测预警 / early warnings",
 )
 async def warnings(request: Request, principal: Analyst, year: YearParam = None) -> dict[str, Any]:
-    """按内置预警规则检查所选年份及此前各年（同 renkou plan warnings --json），每条预警附证据。
+    """按内置预警规则检查所选年份及此前各年（同 renkou plan warnings --json），每条预警附证据；stored 为最近一次入库后的预警。
 
     The shipped early-warning rules on the chosen year and the years before it (``renkou plan warnings --json``),
-    each warning with its evidence.
+    each warning with its evidence; ``stored``: those evaluated after the latest ingest or upload.
     """
     service = service_of(request)
 
@@ -221,7 +221,7 @@ async def warnings(request: Request, principal: Analyst, year: YearParam = None)
         from renkou.web import plan_board as pb
 
         chosen, _ = _pick_year(service, year)
-        return {"year": chosen, **pb.warnings(service, chosen)}
+        return {"year": chosen, **pb.warnings(service, chosen), "stored": pb.stored_warnings(service)}
 
     return await run_in_threadpool(build)
 

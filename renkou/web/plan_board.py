@@ -144,3 +144,16 @@ def _warnings(service: Service, year: int) -> dict[str, Any]:
         "rules": [{"id": rule.id, "title": {"zh": rule.title_zh, "en": rule.title_en}} for rule in rules],
         "warnings": found,
     }
+
+
+def stored_warnings(service: Service) -> dict[str, Any]:
+    """The warnings stored by the latest evaluation after an ingest or upload (:func:`renkou.plan.store.
+    latest_warnings`), each message also split by language; read each time (a cheap query, changed by uploads)."""
+    from renkou.plan.store import latest_warnings
+
+    with service.reading() as engine:
+        found = latest_warnings(engine)
+    for warning in found["warnings"]:
+        warning["messages"] = _split(warning["message"])
+        warning["titles"] = _split(warning["title"])
+    return found

@@ -25,6 +25,7 @@ from renkou.api.permissions import Action, Principal, may_read_feed, requires
 from renkou.api.service import Service
 from renkou.register.findings import KINDS_ZH
 from renkou.register.reasons import REASONS
+from renkou.web import upload_warnings
 
 router = APIRouter(tags=["web 网页"])
 
@@ -119,6 +120,8 @@ def _ingest(service: Service, principal: Principal, request: Request, path: Path
         audit.append(engine, event, now)
     if result.accepted:
         service.data_changed()
+        if result.batch_id is not None:
+            upload_warnings.start(service, int(result.batch_id))
     return summary
 
 

@@ -174,3 +174,34 @@ def test_only_analysts_see_the_board(env: Env) -> None:
         env.login(user)
         for path in ("/web/api/dashboard/plan", "/web/api/dashboard/warnings"):
             assert env.client.get(path).status_code in (401, 403), (user, path)
+
+
+def test_an_upload_stores_the_warnings_for_the_dashboard(env: Env) -> None:
+    """After a steward's upload the warning rules are evaluated (as after ``renkou ingest``) and stored with the
+    batch; the dashboard lists them beside its own year-end evaluation."""
+    from renkou.plan.warnings import DEFAULT_RULES, load_rules
+
+    env.login("analyst1")
+    before = env.client.get("/web/api/dashboard/warnings").json()
+    assert before["stored"] == {"run_id": None, "warnings": []}
+    person = env.city.local("330106", date(2021, 6, 1))
+    headers = env.login("steward_hukou")
+    text = f"event_type,id_number,occurred_on\ndeath,{person.id_number},2021-05-02\n"
+    files = {"file": ("deaths_2021_05.csv", text.encode(), "text/csv")}
+    loaded = env.client.post("/web/api/feeds/upload", files=files, headers=headers)
+    assert loaded.status_code == 201, loaded.text
+    env.service.wait_for_tasks(timeout=120)
+    env.login("analyst1")
+    stored = env.client.get("/web/api/dashboard/warnings").json()["stored"]
+    assert stored["run_id"] == 1 and stored["trigger"] == "upload"
+    assert stored["batches"] == [loaded.json()["batch_id"]]
+    assert stored["as_of"] == "2021-05-02"  # the register's last event: the upload's death
+    rules = {rule.id for rule in load_rules(DEFAULT_RULES)}
+    assert stored["warnings"] and {w["rule"] for w in stored["warnings"]} <= rules
+    # The city's ageing (residents aged 60+) on the day, counted by hand, is the evidence's last value.
+    residents = env.city.residents_on(date(2021, 5, 2))
+    residents = [p for p in residents if p is not person]
+    share = sum(p.age_on(date(2021, 5, 2)) >= 60 for p in residents) / len(residents)
+    ageing = next(w for w in stored["warnings"] if w["rule"] == "ageing" and w["area"] == "330100")
+    assert ageing["evidence"]["values"][-1]["value"] == pytest.approx(share, abs=5e-5)
+    assert ageing["messages"]["en"] in ageing["message"]

@@ -308,6 +308,10 @@ document.addEventListener("DOMContentLoaded", function () {
 
   /* ---- early warnings ---------------------------------------------------------------------------------------- */
   function evidenceText(evidence) {
+    if (!evidence || !Array.isArray(evidence.values)) {
+      // Facility rules and others carry their own figures: shown as they are.
+      return T("evidence") + ": " + Object.entries(evidence || {}).map(([k, v]) => k + " " + JSON.stringify(v)).join(", ");
+    }
     const values = evidence.values.map((v) => v.date.slice(0, 4) + ": " + R.fmt(v.value, v.value < 10 ? 3 : 0));
     return T("evidence") + " (" + evidence.key + "): " + values.join(", ");
   }
@@ -318,15 +322,20 @@ document.addEventListener("DOMContentLoaded", function () {
     const summary = document.getElementById("warnings-summary");
     const values = { as_of: answer.as_of, rules: answer.rules.length, count: answer.warnings.length };
     summary.textContent = fill(T(answer.warnings.length ? "warnings_count" : "no_warnings"), values);
-    list.replaceChildren(
-      ...answer.warnings.map((w) =>
-        el("li", { className: "warning", dataset: { rule: w.rule, area: w.area } },
-          el("strong", {}, R.bilingual(w.titles)),
-          " — ",
-          R.bilingual(w.messages),
-          el("div", { className: "evidence" }, evidenceText(w.evidence)),
-        ),
-      ),
+    list.replaceChildren(...answer.warnings.map(warningItem));
+    const stored = answer.stored;
+    document.getElementById("stored-summary").textContent = stored.run_id === null ? T("no_stored_warnings")
+      : fill(T("stored_run"), { as_of: stored.as_of, batches: stored.batches.join(", ") || "—",
+        at: R.localTime(stored.evaluated_at), count: stored.warnings.length });
+    document.getElementById("stored-list").replaceChildren(...stored.warnings.map(warningItem));
+  }
+
+  function warningItem(w) {
+    return el("li", { className: "warning", dataset: { rule: w.rule, area: w.area } },
+      el("strong", {}, R.bilingual(w.titles)),
+      " — ",
+      R.bilingual(w.messages),
+      el("div", { className: "evidence" }, evidenceText(w.evidence)),
     );
   }
 
