@@ -371,6 +371,15 @@ def project_from_register(
     from renkou.projection.scenario import compile_scenario
     from renkou.projection.stochastic import run_stochastic
 
+    # Checked before the long part of the run: the years are the base year's and the next ``steps``.
+    first, last = as_of.year, as_of.year + steps
+    shown = list(pyramid_years) if pyramid_years else [last]
+    outside = [year for year in shown if not first <= year <= last]
+    if outside:
+        raise UserError(
+            f"金字塔年份 {outside[0]} 不在预测年份 {first}-{last} 之内",
+            f"pyramid year {outside[0]} is not a projected year {first}-{last}",
+        )
     estimates = estimate_from_register(register, as_of, kind)
     city = register.city
     gain = None
@@ -393,13 +402,6 @@ def project_from_register(
     files = {"projection": out}
     write_population(out, inputs, result, series)
     years = inputs.years
-    shown = list(pyramid_years) if pyramid_years else [years[-1]]
-    outside = [year for year in shown if year not in years]
-    if outside:
-        raise UserError(
-            f"金字塔年份 {outside[0]} 不在预测年份 {years[0]}-{years[-1]} 之内",
-            f"pyramid year {outside[0]} is not a projected year {years[0]}-{years[-1]}",
-        )
     if table is not None:
         write_table(table, years, scenario.ages, result, series)
         files["table"] = table

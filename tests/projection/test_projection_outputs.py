@@ -139,3 +139,13 @@ def test_from_register_table_and_pyramids(tmp_path: Path, synthetic_db: Path) ->
     assert totals.keys() == by_hand.keys()
     for key, value in by_hand.items():
         assert totals[key] == pytest.approx(value, abs=0.01)
+
+
+def test_from_register_pyramid_year_outside_the_horizon(tmp_path: Path, synthetic_db: Path) -> None:
+    out = tmp_path / "p.csv"
+    result = run_cli(
+        "project", "--from-register", synthetic_db, "--as-of", "2020-12-31", "--steps", "5", "--out", out,
+        "--charts", tmp_path, "--pyramid-year", "2019",
+    )  # fmt: skip
+    assert result.returncode == 1 and "pyramid year 2019 is not a projected year 2020-2025" in result.stderr
+    assert not out.exists()  # refused before anything was written
