@@ -163,54 +163,65 @@ def _valid(on: date) -> str:
     return f"(s.valid_from <= {day} AND {day} < s.valid_to)"
 
 
-def _member_columns(dates: list[date]) -> tuple[list[str], dict[tuple[str, int], str]]:
-    """The district columns of every kind (code, '' when unknown, null when not a member), and which column answers
-    (kind, date index).
+def _member_columns(dates: list[date]) -> tuple[list[str], dict[str, list[str]], dict[tuple[str, int], str]]:
+    """The membership of every kind on ``dates``: (columns of the inner query, the coded columns of the slim rows by
+    the district column each codes, which slim column answers (kind, date index)).
 
-    A kind whose membership SQL is the same on every date (registered, floating) gets one column for all dates (the
-    date only decides through the row's validity); the others one column per date, null where the row is not
-    valid on it.
+    A kind whose membership SQL is the same on every date (registered, floating) gets one column, its district
+    ('' when unknown) or null when not a member: the date only decides through the row's validity. A kind whose
+    condition depends on the date (resident) gets its district once and a flag per date (valid on it and a member);
+    its district is coded once and kept on the dates whose flag is set. (Coding is the dearest expression per row.)
     """
-    columns: list[str] = []
+    inner: list[str] = []
+    coded: dict[str, list[str]] = {}
     which: dict[tuple[str, int], str] = {}
     for kind in KINDS:
         texts = [membership_sql(kind, on) for on in dates]
         if all(text == texts[0] for text in texts):
             condition, district = texts[0]
-            columns.append(f"CASE WHEN {condition} THEN coalesce({district}, '') END AS {kind}")
+            inner.append(f"CASE WHEN {condition} THEN coalesce({district}, '') END AS {kind}")
+            coded[kind] = [f"{{code}} AS {kind}"]
             which.update({(kind, i): kind for i in range(len(dates))})
             continue
-        for i, (on, (condition, district)) in enumerate(zip(dates, texts, strict=True)):
-            name = f"{kind}_{i}"
-            columns.append(f"CASE WHEN {_valid(on)} AND {condition} THEN coalesce({district}, '') END AS {name}")
-            which[(kind, i)] = name
-    return columns, which
+        if any(text[1] != texts[0][1] for text in texts):
+            raise RuntimeError(f"membership_sql: the district of {kind} depends on the date; code it per date")
+        inner.append(f"coalesce({texts[0][1]}, '') AS {kind}_district")
+        coded[f"{kind}_district"] = []
+        for i, (on, (condition, _)) in enumerate(zip(dates, texts, strict=True)):
+            inner.append(f"{_valid(on)} AND {condition} AS {kind}_in_{i}")
+            coded[f"{kind}_district"].append(f"CASE WHEN {kind}_in_{i} THEN {{code}} ELSE 0 END AS {kind}_{i}")
+            which[(kind, i)] = f"{kind}_{i}"
+    return inner, coded, which
 
 
 def _people_sql(source: str, dates: list[date], codes: DistrictCodes) -> tuple[str, dict[tuple[str, int], str]]:
     """The slim rows from the state rows ``source`` for ``dates``, and the district column of each (kind, date)."""
-    members, which = _member_columns(dates)
-    columns = list(dict.fromkeys(which.values()))
-    coded = ", ".join(f"coalesce({codes.sql(name)}, 0) AS {name}" for name in columns)
+    inner, coded, which = _member_columns(dates)
+    once = ", ".join(f"coalesce({codes.sql(column)}, 0) AS {column}_code" for column in coded)
+    kept = ", ".join(
+        expression.format(code=f"{column}_code") for column, expressions in coded.items() for expression in expressions
+    )
     education = " ".join(f"WHEN '{code}' THEN {i}" for i, code in enumerate(EDUCATION))
     mask = " + ".join(f"CASE WHEN {_valid(on)} THEN {1 << i} ELSE 0 END" for i, on in enumerate(dates))
     floating = " OR ".join(f"{c} IS NOT NULL" for c in dict.fromkeys(which[("floating", i)] for i in range(len(dates))))
     sql = f"""
-SELECT * EXCLUDE (hukou_region, residence_since) REPLACE ({coded}),
+SELECT v, {kept}, born, sex, urban, education, permit, household,
   CASE WHEN {floating} THEN left(hukou_region, 2) END AS province,
   year(residence_since) * 12 + month(residence_since) AS since_month, day(residence_since) AS since_day
 FROM (
-  SELECT CAST({mask} AS INTEGER) AS v, {", ".join(members)},
-    CAST(year(s.birth_date) * 10000 + month(s.birth_date) * 100 + day(s.birth_date) AS INTEGER) AS born,
-    CAST({SEX_SQL} AS TINYINT) AS sex,
-    CAST(coalesce(CAST(starts_with(s.urban_rural, '1') AS TINYINT), {URBAN_UNKNOWN}) AS TINYINT) AS urban,
-    CAST(CASE s.education {education} ELSE {len(EDUCATION)} END AS TINYINT) AS education,
-    CAST(coalesce(s.permit_status = 'valid', false) AS TINYINT) AS permit,
-    s.hukou_region, s.residence_since, s.household_id AS household
-  FROM {source} s
-  WHERE s.valid_to > {day_sql(min(dates))} AND s.valid_from <= {day_sql(max(dates))}
-)
-WHERE v <> 0"""
+  SELECT *, {once} FROM (
+    SELECT CAST({mask} AS INTEGER) AS v, {", ".join(inner)},
+      CAST(year(s.birth_date) * 10000 + month(s.birth_date) * 100 + day(s.birth_date) AS INTEGER) AS born,
+      CAST({SEX_SQL} AS TINYINT) AS sex,
+      CAST(coalesce(CAST(starts_with(s.urban_rural, '1') AS TINYINT), {URBAN_UNKNOWN}) AS TINYINT) AS urban,
+      CAST(CASE s.education {education} ELSE {len(EDUCATION)} END AS TINYINT) AS education,
+      CAST(coalesce(s.permit_status = 'valid', false) AS TINYINT) AS permit,
+      s.hukou_region, s.residence_since, s.household_id AS household
+    FROM {source} s
+    WHERE s.valid_to > {day_sql(min(dates))} AND s.valid_from <= {day_sql(max(dates))}
+  )
+  WHERE v <> 0
+)"""
     return sql, which
 
 
