@@ -75,6 +75,8 @@ async def dashboard(request: Request, principal: Annotated[Principal, requires(A
         "/web/api/dashboard/trend",
         "/web/api/dashboard/pyramid",
         "/web/api/dashboard/projection",
+        "/web/api/dashboard/plan",
+        "/web/api/dashboard/warnings",
         "/web/api/geo/districts",
     )
     return render(request, principal, Page("dashboard.html", "dashboard.title", twins))
