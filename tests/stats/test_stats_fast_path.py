@@ -110,6 +110,15 @@ def test_a_series_equals_separate_calls(register: Register) -> None:
             np.testing.assert_array_equal(counts, expected)
 
 
+def test_a_series_of_mid_year_dates_equals_separate_calls(register: Register) -> None:
+    """Years from 1 July to 30 June (consecutive: their events read in one pass), and overlapping years (a leap day
+    among them: a pass per year)."""
+    for ends in ([date(2019, 6, 30), date(2020, 6, 30)], [date(2019, 6, 30), date(2020, 2, 29)]):
+        series = compute_stats_series(register, ends)
+        for as_of in ends:
+            assert _plain(series.results[as_of]) == _plain(compute_stats(register, StatsRequest(as_of)))
+
+
 def test_a_series_as_known_in_the_past_equals_separate_calls(register: Register) -> None:
     known = _recorded_after_baseline(register)
     ends = [date(2018, 6, 30), date(2018, 12, 31)]
