@@ -96,8 +96,11 @@ def _attribute_expressions(feed: Feed, secret_sql: str, city_prefix: str) -> dic
         "insurance": col("insurance"),
         "housing": col("housing"),
         "permit_no": col("permit_no"),
+        # An application changes no status (a person may apply while holding no permit); a suspension (missed
+        # endorsement, 居住证暂行条例 art. 10) holds the permit's use until a restoration.
         "permit_status": (
-            "CASE WHEN event_type IN ('permit_issued', 'permit_renewed') THEN 'valid' "
+            "CASE WHEN event_type IN ('permit_issued', 'permit_renewed', 'permit_restored', 'permit_replaced') "
+            "THEN 'valid' WHEN event_type = 'permit_suspended' THEN 'suspended' "
             "WHEN event_type = 'permit_cancelled' THEN 'cancelled' END"
         ),
         "alive": "CASE WHEN event_type = 'death' THEN false WHEN event_type IN ('baseline', 'birth') THEN true END",

@@ -55,3 +55,35 @@ def test_the_new_permit_events_are_ingested_and_a_replacement_without_number_is_
         "SELECT column_name, reason FROM quarantine WHERE batch_id = ?", [summary.batch_id]
     )
     assert (column, reason) == ("permit_no", "required_missing")
+
+
+def test_the_register_state_follows_suspension_restoration_and_replacement(register: Register, tmp_path: Path) -> None:
+    from datetime import date
+
+    from renkou.register.state import state_sql
+    from renkou.register.transform import keyed
+
+    zhao = PEOPLE["zhao"]
+    rows = [
+        {"record_no": "S1", "event_type": "permit_applied", "id_number": zhao, "occurred_on": "2019-08-01"},
+        {"record_no": "S2", "event_type": "permit_issued", "id_number": zhao, "occurred_on": "2019-08-10",
+         "permit_no": "P-1"},
+        {"record_no": "S3", "event_type": "permit_suspended", "id_number": zhao, "occurred_on": "2020-08-11"},
+        {"record_no": "S4", "event_type": "permit_restored", "id_number": zhao, "occurred_on": "2020-09-01"},
+        {"record_no": "S5", "event_type": "permit_replaced", "id_number": zhao, "occurred_on": "2020-10-01",
+         "permit_no": "P-2"},
+    ]  # fmt: skip
+    register.ingest([write_csv(tmp_path / "residence-permit-states.csv", rows)])
+
+    def status_on(day: date) -> tuple[str | None, str | None]:
+        key = keyed("'" + register.keys.pseudonym_prefix_hex() + "'", f"'{zhao}'")
+        found = register.engine.rows(
+            f"SELECT permit_status, permit_no FROM ({state_sql(day)}) s WHERE s.subject_id = {key}"
+        )
+        return found[0] if found else (None, None)
+
+    assert status_on(date(2019, 8, 5)) == (None, None)  # applied only: no permit yet
+    assert status_on(date(2019, 8, 10)) == ("valid", "P-1")
+    assert status_on(date(2020, 8, 20)) == ("suspended", "P-1")
+    assert status_on(date(2020, 9, 1)) == ("valid", "P-1")
+    assert status_on(date(2020, 10, 2)) == ("valid", "P-2")
