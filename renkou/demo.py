@@ -55,10 +55,10 @@ def demo_command(
     ] = True,
     port: Annotated[int, typer.Option(help="服务端口 / port of the service")] = 8000,
 ) -> None:
-    """演示：合成城市 → 部门数据 → 入库 → 校验 → 指标 → 人口预测 → 年度报告 → 服务。
+    """演示：合成城市 → 部门数据 → 入库 → 校验 → 指标 → 人口预测 → 年度报告 → 规划评估 → 设施与预警 → 服务。
 
     The main job: synthetic city -> department files -> register -> verify -> indicators -> projection ->
-    annual report -> service.
+    annual report -> plan evaluation -> facility demand, warnings and the evaluation report -> service.
     """
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -181,10 +181,18 @@ def demo_command(
     from renkou.plan.cli import evaluate_command
 
     evaluate_command(db=db, plan=None, as_of=None, years=5, rules=None, projection=True, as_json=False)
+
+    console.rule("9. 公共服务设施需求与预警 / facility demand and early warnings")
+    from renkou.plan import demo_step
+
+    demo_step(db, out, as_of=AS_OF, print_line=console.print)
+
+    console.rule("10. 规划中期评估报告 / the plan's mid-term evaluation report (with an impact scenario)")
+    _plan_report_step(db, out, console)
     console.print(f"完成 / done in {time.perf_counter() - started:.0f} s; register: {db}")
 
     if serve:
-        console.rule("9. 服务 / service")
+        console.rule("11. 服务 / service")
         console.print(
             f"   仪表盘 / dashboard: http://127.0.0.1:{port}/   首位管理员 / first admin: "
             f".venv/bin/renkou admin create-admin --db {db} --username admin"
@@ -192,6 +200,25 @@ def demo_command(
         from renkou.api.cli import serve_command
 
         serve_command(db=db, host="127.0.0.1", port=port, secure_cookies=False)
+
+
+def _plan_report_step(db: Path, out: Path, console: Console) -> None:
+    """The default plan's mid-term evaluation report with the shipped new-town impact scenario, in all three formats
+    (one evaluation, three renderings)."""
+    from renkou.errors import UserError
+    from renkou.plan.loader import DEFAULT_PLAN
+    from renkou.plan.report import plan_report_from_register, render
+
+    scenario = Path(__file__).parent / "plan" / "scenarios" / "hangzhou_new_town.yaml"
+    try:
+        report = plan_report_from_register(db, DEFAULT_PLAN, "mid", as_of=AS_OF, scenario=scenario)
+    except UserError as error:  # a register too small to project: say so and go on
+        console.print(f"   评估报告未生成 / no evaluation report: {error}")
+        return
+    for fmt in ("html", "pdf", "docx"):
+        path = out / f"plan-evaluation-mid.{fmt}"
+        path.write_bytes(render(report, fmt))
+        console.print(f"   {fmt}: {path}")
 
 
 def _projection_step(register: Register, out: Path, console: Console) -> None:
