@@ -84,11 +84,20 @@ class SecurityHeaders:
 
 
 def warm_published(service: Service) -> None:
-    """Compute the latest year's published tables, so the first visitor does not wait for them."""
+    """Compute the latest year's published tables, indicators and projection (medium variant), so the first visitor
+    does not wait for them (seconds on a large register)."""
     years = published.years(service)
     if years:
         for kind in KINDS:
             published.table(service, years[-1], kind)
+    from renkou.api import public_figures
+
+    base, projected = public_figures.projection_years(service)
+    if base is not None:
+        for kind in KINDS:
+            public_figures.indicators(service, base, kind)
+        for year in projected:
+            public_figures.projection_table(service, "medium", year)
 
 
 def create_app(service: Service, *, warm: bool = False, pages: bool = True) -> FastAPI:

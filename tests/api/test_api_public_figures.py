@@ -316,3 +316,13 @@ def test_projection_csv_equals_json_and_bad_parameters(env: Env) -> None:
     assert env.client.get("/api/public/projection", params={"year": 2040}).status_code == 404
     assert env.client.get("/api/public/projection", params={"district": "330110"}).status_code == 404
     assert env.client.get("/api/public/projection", params={"by": "sex,sex"}).status_code == 400
+
+
+def test_serving_warms_the_indicators_and_the_projection(env: Env) -> None:
+    from renkou.api.app import warm_published
+
+    warm_published(env.service)
+    with env.service.cache_lock:
+        keys = set(env.service.cache)
+    assert {("web", "public-indicators", YEAR, kind) for kind in ("registered", "resident", "floating")} <= keys
+    assert {("web", "public-projection", YEAR, "medium", year) for year in range(YEAR + 1, 2036)} <= keys
