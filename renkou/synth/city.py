@@ -134,6 +134,10 @@ def expected_figures(plan: CityPlan, scale: float) -> dict[str, float]:
         "resident_share_65_plus": float(
             (living[..., AGE_END >= 65].sum() + resident_floating[..., AGE_END >= 65].sum()) / resident
         ),
+        "resident_share_0_14": float(
+            (living[..., AGE_END <= 14].sum() + resident_floating[..., AGE_END <= 14].sum()) / resident
+        ),
+        "registered_share_0_17": float(stay[..., AGE_END <= 17].sum() / stay.sum()),
     }
 
 

@@ -174,5 +174,7 @@ def figures(m: Measured) -> dict[str, float]:
         "life_expectancy": e0,
         "resident_share_60_plus": sum(n for a, n in m.resident_ages.items() if a >= 60) / resident_total,
         "resident_share_65_plus": sum(n for a, n in m.resident_ages.items() if a >= 65) / resident_total,
+        "resident_share_0_14": sum(n for a, n in m.resident_ages.items() if 0 <= a <= 14) / resident_total,
+        "registered_share_0_17": float(m.year_ends[1][:, :18].sum() / m.year_ends[1].sum()),
         "urbanization": m.resident_urban / resident_total,
     }

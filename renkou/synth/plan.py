@@ -9,15 +9,18 @@ How the published figures are met (all at 2020-12-31 unless said):
 - District registered populations are N_d = (60+ persons) / (60+ share) of Table 2, scaled to the Table 1 total.
   The age shape (census shape, single years) is tilted per district by exp(beta_d (age - 60)) so that the 60+
   count is exact; a common extra tilt gamma above 60 sets how old the old are, solved so that the 2020 crude death
-  rate equals CBR - natural increase; a hump kappa on ages 20-44 makes the women of childbearing age such that
+  rate equals CBR - natural increase; a hump kappa on ages 18-44 makes the women of childbearing age such that
   the published births (CBR x mean population) give the published TFR (as ``renkou stats`` computes it: five-year
-  groups of mothers, the mean of the women at the two year ends).
+  groups of mothers, the mean of the women at the two year ends). The tilt by beta_d acts from age 40 down as
+  one block, and the children aged 5-17 are set apart: their number is what the published registered 18-59 share
+  leaves besides the 60+ and the persons born 2016-2020, shared among the districts like those younger ones.
 - The baseline of 2015 is solved backwards from the 2020 survivors: deaths from the Siler hazard, gross hukou
   out-migration at an assumed rate, and in-migration whatever Table 1's yearly totals require.
 - The senescent level of the hazard is solved per year so that the register's single-year life table (open 100+,
   from the expected deaths and person-years this accounting implies) gives the target life expectancy.
 - Resident = registered living in the city + floating who have lived there six months or more. Registered persons
-  living away make up the difference; the floating 60-64 and 65+ numbers are solved from the census shares.
+  living away make up the difference; the floating 60-64 and 65+ numbers, and the level of floating children
+  aged 0-14, are solved from the census shares (0-14: 1 - the published 15-59 and 60+ shares).
 """
 
 from __future__ import annotations
@@ -121,6 +124,8 @@ class _Inputs:
         self.total_2020 = float(pub.registered_by_year[2020])
         self.n_district = raw_total * self.total_2020 / raw_total.sum()
         self.aged_60 = np.array([float(d.aged_60_plus) for d in pub.districts])
+        # Registered 0-17 at the end of 2020: what the 18-59 share and Table 2's 60+ leave.
+        self.children_2020 = self.total_2020 * (1 - pub.registered_share_18_59) - self.aged_60.sum()
         self.year_targets = np.array([float(pub.registered_by_year[y]) for y in (2015, *YEARS)])
         self.births_city = np.array(
             [
@@ -146,7 +151,10 @@ class _Inputs:
         self.out_by_age = np.minimum(assume.migration.out_rate * migration / mean_profile, 0.2)
         self.in_district_share = self.n_district / self.n_district.sum()
         self.ages = ages
-        self.hump = np.exp(-(((ages - 32.0) / 8.0) ** 2))
+        # The childbearing-age hump (in-migrants of the hukou reform years, graduates settling) rises from the
+        # late teens with the Rogers-Castro labour peak and falls faster after 32: a one-sided width of 8 years
+        # on both sides would hollow out the ages 18-24 against the children's cohorts just below them.
+        self.hump = np.exp(-(((ages - 32.0) / np.where(ages < 32, 14.0, 8.0)) ** 2))
         mort = assume.mortality
         self.mortality = mort
         e0_2015, e0_2020 = pub.life_expectancy_2015, pub.life_expectancy_2020
@@ -235,29 +243,48 @@ def _age_split(by_cohort: Array, year_index: int) -> Array:
     return out[:, : MAX_AGE + 1].reshape(*lead, MAX_AGE + 1)
 
 
+TILT_FROM = 40  # the district tilt of Table 2 acts from this age; younger adults move with it as one block
+CHILD_END = 18  # registered children are 0-17: the published 18-59 share of 2020 gives their number
+
+
 def _solve_young_old(inputs: _Inputs, gamma: float, kappa: float, kids: Array) -> Array:
-    """End-2020 registered counts of cohorts born before 2016, (district, sex, cohort), meeting Table 2."""
+    """End-2020 registered counts of cohorts born before 2016, (district, sex, cohort), meeting Table 2.
+
+    ``kids`` are each district's registered persons born 2016-2020 (at the end of 2020). The children aged 5-17
+    make up the published registered 0-17 share with them, shared among the districts like their younger
+    siblings and shaped by the census within those ages; only the adults take the Table 2 tilt and the
+    childbearing-age hump. Tilting the children too (exp(beta (age - 60)) with beta > 0 in the old districts, and
+    the hump drawing on them) would leave the cohorts 2003-2015 at a third of the births of 2016-2020: a cliff
+    at ages 4/5 that no birth series of the 2010s justifies.
+    """
     ages = inputs.ages
-    adult = ages >= 5
+    child = (ages >= 5) & (ages < CHILD_END)
+    grown = ages >= CHILD_END
+    children = (inputs.children_2020 - kids.sum()) * kids / kids.sum()
+    if children.min() <= 0:
+        raise RuntimeError("the births of 2016-2020 exceed the published registered 0-17 share")
+    child_shape = np.where(child, inputs.base_shape, 0.0)
+    child_shape = child_shape / child_shape.sum()
     base = inputs.base_shape * (1 + kappa * inputs.hump)
     old = ages >= 60
     base = base * np.where(old, np.exp(gamma * (ages - 60)), 1.0)
     out = np.zeros((len(inputs.codes), 2, N_COHORTS))
     age_of_cohort = AGE_END
     for d in range(len(inputs.codes)):
-        young_target = inputs.n_district[d] - inputs.aged_60[d] - kids[d]
+        young_target = inputs.n_district[d] - inputs.aged_60[d] - kids[d] - children[d]
         ratio_target = young_target / inputs.aged_60[d]
 
         def ratio(beta: float, target: float = ratio_target) -> float:
-            shape = base * np.exp(beta * (ages - 60))
-            return float(shape[adult & ~old].sum() / shape[old].sum()) - target
+            shape = base * np.exp(beta * (np.maximum(ages, TILT_FROM) - 60))
+            return float(shape[grown & ~old].sum() / shape[old].sum()) - target
 
         beta = brentq(ratio, -0.2, 0.2, xtol=1e-12)
-        shape = base * np.exp(beta * (ages - 60))
-        shape = np.where(adult, shape, 0.0)
+        shape = base * np.exp(beta * (np.maximum(ages, TILT_FROM) - 60))
+        shape = np.where(grown, shape, 0.0)
         scaled = np.where(
-            old, shape * inputs.aged_60[d] / shape[old].sum(), shape * young_target / shape[adult & ~old].sum()
+            old, shape * inputs.aged_60[d] / shape[old].sum(), shape * young_target / shape[grown & ~old].sum()
         )
+        scaled = scaled + children[d] * child_shape
         by_sex = scaled[None, :] * inputs.sex_split
         out[d] = by_sex[:, age_of_cohort]
     return out
@@ -453,11 +480,15 @@ def _arrival_probabilities(targets: CityTargets) -> Array:
 RESIDENT_CLASSES = np.array([True, True, True, True, True, True, False])  # arrived by 2020-06-30
 
 
-def _floating_shape(targets: CityTargets, x60: float, x65: float, under_60: float) -> Array:
-    """(sex, cohort) floating residents at the end of 2020 with totals under 60, 60-64 and 65+ as given."""
+def _floating_shape(targets: CityTargets, x60: float, x65: float, under_60: float, children: float = 1.0) -> Array:
+    """(sex, cohort) floating residents at the end of 2020 with totals under 60, 60-64 and 65+ as given.
+
+    ``children`` multiplies the assumed shape at ages 0-14 (before it is scaled to ``under_60``).
+    """
     floating = targets.assumptions.floating
     ages = AGE_END
     young = single_years(floating.age_shape_5y_under_60, last_width=5)  # ages 0..59
+    young[:15] *= children
     by_age = np.zeros(N_COHORTS)
     under = ages < 60
     by_age[under] = young[ages[under]] / young.sum() * under_60
@@ -498,11 +529,14 @@ def build_plan(targets: CityTargets, start: Array | None = None) -> tuple[CityPl
 
     # Fixed point: the floating age shape (its 60+ solved from the census shares) sets the share of floating who
     # are resident, which sets how many registered must be away, which sets the registered residents' ages.
-    x60, x65 = 0.03 * total_floating, 0.02 * total_floating
+    # The floating children's level (a factor on the assumed shape at 0-14) is solved the same way from the
+    # census 0-14 share (1 - the published 15-59 and 60+ shares).
+    x60, x65, children = 0.03 * total_floating, 0.02 * total_floating, 1.0
+    share_0_14 = 1 - pub.resident_share_15_59 - pub.resident_share_60_plus
     away = np.zeros_like(end)
-    shape = _floating_shape(targets, x60, x65, total_floating - x60 - x65)
-    for _ in range(50):
-        shape = _floating_shape(targets, x60, x65, total_floating - x60 - x65)
+    shape = _floating_shape(targets, x60, x65, total_floating - x60 - x65, children)
+    for _ in range(200):
+        shape = _floating_shape(targets, x60, x65, total_floating - x60 - x65, children)
         resident_floating = float((shape * resident_fraction[None, :]).sum())
         away_total = float(pub.registered_by_year[2020]) - resident + resident_floating
         away = away_weight * away_total / away_weight.sum()
@@ -512,11 +546,17 @@ def build_plan(targets: CityTargets, start: Array | None = None) -> tuple[CityPl
         old_fraction = resident_fraction[ages >= 65].mean()
         new_x65 = (pub.resident_share_65_plus * resident - living[:, :, ages >= 65].sum()) / old_fraction
         new_x60 = (pub.resident_share_60_plus * resident - living[:, :, ages >= 60].sum()) / old_fraction - new_x65
-        if min(new_x60, new_x65) < 0:
-            raise RuntimeError("the census 60+/65+ shares leave no room for floating residents of those ages")
-        if abs(new_x60 - x60) + abs(new_x65 - x65) < 1e-6:
+        young = ages <= 14
+        need_children = share_0_14 * resident - living[:, :, young].sum()
+        have_children = float((shape * resident_fraction[None, :])[:, young].sum())
+        new_children = children * need_children / have_children
+        if min(new_x60, new_x65, new_children) < 0:
+            raise RuntimeError("the census age shares leave no room for floating residents of some ages")
+        if abs(new_x60 - x60) + abs(new_x65 - x65) < 1e-6 and abs(new_children - children) < 1e-12:
             break
-        x60, x65 = new_x60, new_x65
+        x60, x65, children = new_x60, new_x65, new_children
+    else:
+        raise RuntimeError("the floating age structure did not converge")
     living = end - away
 
     # Floating residents by district: each area's resident share (published) minus its registered residents,
@@ -578,6 +618,7 @@ def build_plan(targets: CityTargets, start: Array | None = None) -> tuple[CityPl
         "away": float(away.sum()),
         "floating_60_64": float(x60),
         "floating_65_plus": float(x65),
+        "floating_children_factor": float(children),
         "urban_logit_shift": float(shift),
         **{f"senescent_level_{y}": float(levels[i]) for i, y in enumerate(YEARS)},
         **{f"hukou_in_{y}": float(solution[N_YEARS + 2 + i] * 1e5) for i, y in enumerate(YEARS)},

@@ -42,6 +42,8 @@ class Published(_Strict):
     resident_share_by_group: dict[str, float]
     resident_share_60_plus: float
     resident_share_65_plus: float
+    resident_share_15_59: float = Field(gt=0, lt=1)
+    registered_share_18_59: float = Field(gt=0, lt=1)
     registered_crude_birth_rate_2020: float
     registered_natural_increase_2020: float
     total_fertility_rate_2020: float

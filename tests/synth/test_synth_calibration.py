@@ -165,3 +165,52 @@ def test_the_statistics_module_sees_the_same_city(register, measured, actual) ->
         actual["total fertility rate"],
         15 * math.sqrt(float((grouped / woman_years**2).sum())),
     )
+
+
+def test_young_age_structure_follows_the_published_shares(measured, published) -> None:  # type: ignore[no-untyped-def]
+    """Resident 0-14 and registered 0-17 shares, from the plan's age-structure section and the census 60+ share.
+
+    The reference gives the resident 15-59 share (70.12%) and the registered 18-59 share (59.05%) of 2020; with the
+    60+ shares (census 16.87%; Table 2's total over Table 1's registered) the young are what remains: resident 0-14
+    = 13.01% (the census's 156 万 of 1196.5 万), registered 0-17 = 17.82%. Binomial bounds as above, plus the
+    half unit of the fourth decimal in each of the two published shares subtracted.
+    """
+    structure = published["age_structure_forecast"]
+    resident_total = sum(measured.resident_ages.values())
+    share = 1 - structure["resident"][2020]["working_15_59"] - published["census_2020"]["aged_60_plus_share"]
+    _within(
+        measured.figures["resident_share_0_14"], share, 3 * math.sqrt(share * (1 - share) / resident_total) + 0.0001
+    )
+    registered_total = float(measured.year_ends[1].sum())
+    old = published["aged_60_plus_registered_total"][2020] / (published["population_by_year"][2020][0] * 1e4)
+    share = 1 - structure["registered"][2020]["working_18_59"] - old
+    _within(
+        measured.figures["registered_share_0_17"],
+        share,
+        3 * math.sqrt(share * (1 - share) / registered_total) + 0.0001,
+    )
+
+
+def test_no_cliff_between_the_born_and_the_baseline_children(measured) -> None:  # type: ignore[no-untyped-def]
+    """Ages 0-4 on 2020-12-31 are the births of 2016-2020 (events), ages 5+ the 2015 baseline: the two must join.
+
+    Bounds on the ratio of the mean resident count at ages 5-9 (cohorts 2011-2015) to that at 0-4 (2016-2020):
+    - below: registered births of 2016-2020 run at crude rates averaging about 12.2 per mille (published 14.7 in
+      2017 and 9.92 in 2020; 12.4, 12.9, 11.3 assumed for the other years) on 7.3-8.0 M registered; for 2011-2015
+      we take the one-child years' rate as no lower than 2020's 9.92 on the smaller register before 2015's 7.24 M
+      (about 7.0 M): births at least 9.92 / 12.2 x 7.0 / 7.7 = 0.74 of 2016-2020's, and older children have had
+      more years to arrive with migrating parents. 0.65 leaves three standard errors of the ratio at this scale
+      (about 0.04) below that. The generator before the fix gave 0.43 (a 2.3-fold jump at 4/5).
+    - above: 1.2, about China's national 2020 census ratio (5-9 / 0-4 = 9024 / 7788 = 1.16), where births fell
+      after 2017 with no inflow of young families; Hangzhou's 0-4 group is not relatively smaller than that.
+    The single-year step from 4 to 5 is held to the same reasoning with the wider sampling error of one year of age
+    (a ratio near 0.7 at ~1300 and ~950 persons: standard error 0.03). Ages 10-14 (cohorts 2006-2010, a decade of
+    flat one-child births) must continue 5-9 within a quarter.
+    """
+    ages = measured.resident_ages
+    young = np.mean([ages.get(a, 0) for a in range(5)])
+    school = np.mean([ages.get(a, 0) for a in range(5, 10)])
+    assert 0.65 <= school / young <= 1.2, (school, young)
+    assert 0.55 <= ages.get(5, 0) / ages.get(4, 1) <= 1.3, (ages.get(4), ages.get(5))
+    middle = np.mean([ages.get(a, 0) for a in range(10, 15)])
+    assert 0.75 <= middle / school <= 1.25, (middle, school)

@@ -132,6 +132,17 @@ def test_resident_floating_and_census_shares(plan, published) -> None:  # type: 
     assert figures["floating"] == pytest.approx(floating * 1e4, abs=0.01)
     assert figures["resident_share_60_plus"] == pytest.approx(published["census_2020"]["aged_60_plus_share"], abs=1e-9)
     assert figures["resident_share_65_plus"] == pytest.approx(published["census_2020"]["aged_65_plus_share"], abs=1e-9)
+    # The plan's 2020 age structure: resident 15-59 share and registered 18-59 share (the rest are the young).
+    structure = published["age_structure_forecast"]
+    old_share = published["census_2020"]["aged_60_plus_share"]
+    assert figures["resident_share_0_14"] == pytest.approx(
+        1 - structure["resident"][2020]["working_15_59"] - old_share, abs=1e-9
+    )
+    registered_old = published["aged_60_plus_registered_total"][2020] / (registered * 1e4)
+    # Table 2's districts sum to 1 882 618, its total row says 1 882 600: 18 persons, 2e-6 of the registered.
+    assert figures["registered_share_0_17"] == pytest.approx(
+        1 - structure["registered"][2020]["working_18_59"] - registered_old, abs=1e-5
+    )
 
 
 def test_every_expected_count_is_non_negative(plan) -> None:  # type: ignore[no-untyped-def]
