@@ -109,20 +109,25 @@ def check_not_negative(
     series: list[tuple[str, str]],
     migration_key: str = "regions.{region}.{variant}.net_migrants",
 ) -> None:
-    """Refuse results where emigration leaves fewer than zero persons (the inputs are inconsistent); the message
-    names the migration key, ``migration_key`` formatted with the region and variant."""
-    # Tiny negative values are rounding noise of subtracting equal amounts; a whole-person deficit is an input error.
-    low = result.population < -1e-6
+    """Refuse explicit inputs whose net emigration exceeds the persons at risk in a cell (the inputs are
+    inconsistent): the engine would apply less emigration than written (it never lets a cell turn negative), and an
+    explicit contract does not change the user's numbers silently. The message names the migration key,
+    ``migration_key`` formatted with the region and variant."""
+    # The engine applies the written migrants bit for bit wherever no limit binds; a shortfall below a millionth of a
+    # person is rounding noise of subtracting equal amounts (e.g. migrants computed as minus the survivors).
+    shortfall = np.asarray(result.net_migrants) - np.asarray(inputs.net_migrants)
+    low = shortfall > 1e-6
     if not low.any():
         return
     k, t, s, a = (int(i) for i in np.argwhere(low)[0])
     region, variant = series[k]
     key = migration_key.format(region=region, variant=variant)
     raise UserError(
-        f"文件 {assumptions} 的键 {key} 使 {inputs.years[t]} 年性别 {SEXES[s]} "
-        f"年龄 {inputs.ages[a]} 的人口为负（{result.population[k, t, s, a]:.1f}）",
-        f"{assumptions}: key {key} makes the population of year {inputs.years[t]} "
-        f"sex {SEXES[s]} age {inputs.ages[a]} negative ({result.population[k, t, s, a]:.1f})",
+        f"文件 {assumptions} 的键 {key} 使 {inputs.years[t + 1]} 年性别 {SEXES[s]} 年龄 {inputs.ages[a]} 的迁出"
+        f"超过现有人口，人口将为负（{shortfall[k, t, s, a]:.1f} 人无法迁出）",
+        f"{assumptions}: key {key} takes more emigrants than there are persons (the population would be negative) "
+        f"in the step to {inputs.years[t + 1]}, sex {SEXES[s]}, age {inputs.ages[a]} "
+        f"({shortfall[k, t, s, a]:.1f} could not leave)",
         code="projection_input",
     )
 

@@ -139,7 +139,7 @@ def project_gross(
         arriving = np.asarray(inflow(step), dtype=np.float64)
         migrants = arriving - outflow_rate * still.population
         second = project_step(population, replace(step_rates, net_migrants=migrants), n, "end")
-        newborns = second.population[..., 0] - migrants[..., 0]
+        newborns = second.population[..., 0] - second.net_migrants[..., 0]  # applied: the engine may hold some back
         migrants[..., 0] = arriving[..., 0] - outflow_rate[..., 0] * newborns
         result = project_step(population, replace(step_rates, net_migrants=migrants), n, "end")
         population = np.asarray(result.population, dtype=np.float64)

@@ -157,31 +157,48 @@ class _Summariser:
         out[..., self.fertile] = self(values[..., self.fertile])
         return out
 
-    def migrants(self, t: int, values: FloatArray) -> FloatArray:
-        """A region's net migrants by age are ``n x total x profile`` with a fixed profile, so their quantiles are
-        the profile times the total's quantiles (the mirrored quantile where a profile entry is negative): exact,
-        and it spares sorting the largest array. The city, a sum over regions, is sorted."""
-        total = self.paths.migration_total[t]
+    def migrants(self, t: int, result: StepResult) -> tuple[FloatArray, FloatArray]:
+        """Quantiles of the applied net migrants by age, and of their total per region (with the city).
+
+        Where no limit binds, a region's applied migrants by age are the assumed ``n x total x profile`` with a fixed
+        profile, so their quantiles are the profile times the total's quantiles (the mirrored quantile where a
+        profile entry is negative): exact, and it spares sorting the largest array. Cells where the engine limited
+        net emigration to the persons at risk in some trajectory (``result.limited``: a few small old cohorts) are
+        sorted, as are the totals of the regions holding them and the city, a sum over regions."""
+        values = result.net_migrants
+        total = self.paths.migration_total[t]  # (R, N)
         upper = self.n * sorted_quantiles(total, 1, self.q)[..., None, None]  # (Q, R, 1, 1)
         lower = self.n * sorted_quantiles(total, 1, self.mirrored)[..., None, None]
         regions = np.where(self.profile >= 0, upper * self.profile, lower * self.profile)
+        # Profiles sum to 1, so a step's net migrants total n times the yearly total: no pass over the largest array.
+        totals = sorted_quantiles(self.n * total, 1, self.q)  # (Q, R)
+        if result.limited is not None:
+            cells = np.broadcast_to(result.limited, values.shape).any(axis=1)  # (R, 2, A)
+            r, s, a = np.nonzero(cells)
+            regions[:, r, s, a] = sorted_quantiles(values[r, :, s, a], 1, self.q)
+            rows = np.flatnonzero(np.any(cells, axis=(-1, -2)))
+            totals[:, rows] = sorted_quantiles(values[rows].sum(axis=(-1, -2)), 1, self.q)
         if self.city is None:
-            return regions
-        return np.concatenate([regions, sorted_quantiles(values.sum(axis=0, keepdims=True), 1, self.q)], axis=1)
+            return regions, totals
+        city = values.sum(axis=0, keepdims=True)
+        return (
+            np.concatenate([regions, sorted_quantiles(city, 1, self.q)], axis=1),
+            np.concatenate([totals, sorted_quantiles(city.sum(axis=(-1, -2)), 1, self.q)], axis=1),
+        )
 
     def step(self, t: int, result: StepResult) -> dict[str, FloatArray]:
         """Every measure of one step."""
-        # Profiles sum to 1, so a step's net migrants total n times the yearly total: no pass over the largest array.
+        migrants, migrants_total = self.migrants(t, result)
         return {
             "population": self(result.population),
             "births_by_age": self.births_by_age(result.births_by_age),
             "births": self(result.births),
             "deaths": self(result.deaths),
-            "net_migrants": self.migrants(t, result.net_migrants),
+            "net_migrants": migrants,
             "population_total": self(result.population.sum(axis=(-1, -2))),
             "births_total": self(result.births.sum(axis=-1)),
             "deaths_total": self(result.deaths.sum(axis=(-1, -2))),
-            "net_migrants_total": self(self.n * self.paths.migration_total[t]),
+            "net_migrants_total": migrants_total,
         }
 
 
