@@ -51,9 +51,16 @@ def _age_at(event: str, birth: str) -> str:
 
 
 def life_table_e0(deaths: np.ndarray, exposure: np.ndarray) -> tuple[float, float]:
-    """(e0, Chiang's standard error) of a single-year life table from deaths and exposure by age."""
-    mx = [deaths[x] / exposure[x] if exposure[x] > 0 else 0.0 for x in range(OPEN_AGE)]
-    mx.append(deaths[OPEN_AGE:].sum() / exposure[OPEN_AGE:].sum())
+    """(e0, Chiang's standard error) of a single-year life table from deaths and exposure by age.
+
+    The open interval is 100+, or starts lower when a small register has no deaths at 100+ (then m = 0 there and
+    e0 would be infinite): at the highest age from which on some deaths are recorded.
+    """
+    open_age = OPEN_AGE
+    while open_age > 1 and deaths[open_age:].sum() == 0:
+        open_age -= 1
+    mx = [deaths[x] / exposure[x] if exposure[x] > 0 else 0.0 for x in range(open_age)]
+    mx.append(deaths[open_age:].sum() / exposure[open_age:].sum())
     lx, ax, qx = [1.0], [], []
     for age, m in enumerate(mx[:-1]):
         a = ((0.14929 - 1.99545 * m) + (0.14903 - 2.05527 * m)) / 2 if age == 0 else 0.5
@@ -61,14 +68,14 @@ def life_table_e0(deaths: np.ndarray, exposure: np.ndarray) -> tuple[float, floa
         ax.append(a)
         qx.append(q)
         lx.append(lx[-1] * (1 - q))
-    big_l = [lx[x] - (1 - ax[x]) * lx[x] * qx[x] for x in range(OPEN_AGE)] + [lx[OPEN_AGE] / mx[-1]]
-    ex = [sum(big_l[x:]) / lx[x] for x in range(OPEN_AGE + 1)]
+    big_l = [lx[x] - (1 - ax[x]) * lx[x] * qx[x] for x in range(open_age)] + [lx[open_age] / mx[-1]]
+    ex = [sum(big_l[x:]) / lx[x] for x in range(open_age + 1)]
     variance = sum(
         lx[x] ** 2 * ((1 - ax[x]) + ex[x + 1]) ** 2 * qx[x] ** 2 * (1 - qx[x]) / deaths[x]
-        for x in range(OPEN_AGE)
+        for x in range(open_age)
         if deaths[x] > 0
     )
-    variance += lx[OPEN_AGE] ** 2 / (mx[-1] ** 2 * deaths[OPEN_AGE:].sum())
+    variance += lx[open_age] ** 2 / (mx[-1] ** 2 * deaths[open_age:].sum())
     return ex[0], math.sqrt(variance)
 
 

@@ -126,7 +126,25 @@ def test_life_expectancy(measured, actual) -> None:  # type: ignore[no-untyped-d
     for age, count in measured.deaths_by_age.items():
         deaths[min(age, 110)] += count
     e0, error = life_table_e0(deaths, measured.exposure.sum(axis=0))
+    assert math.isfinite(e0) and math.isfinite(error)  # inf would pass the bound below
     _within(e0, actual["life expectancy at birth"], 3 * error)
+
+
+def test_life_table_closes_below_100_when_no_one_died_there() -> None:
+    """Constant hazard m = 0.01 up to 97, nobody dying at 98+: the table closes at 97+ (m of the pooled ages)."""
+    m = 0.01
+    deaths = np.full(111, m * 1000.0)
+    deaths[98:] = 0.0
+    exposure = np.full(111, 1000.0)
+    e0, error = life_table_e0(deaths, exposure)
+    a0 = ((0.14929 - 1.99545 * m) + (0.14903 - 2.05527 * m)) / 2
+    q0 = m / (1 + (1 - a0) * m)
+    q = m / (1 + 0.5 * m)
+    open_m = 10.0 / (14 * 1000.0)  # ages 97..110: one age's deaths over fourteen ages' exposure
+    survivors = (1 - q0) * (1 - q) ** 96  # alive at 97
+    expected = (1 - (1 - a0) * q0) + (1 - q0) * (1 - q / 2) * (1 - (1 - q) ** 96) / q + survivors / open_m
+    assert e0 == pytest.approx(expected, rel=1e-12)
+    assert math.isfinite(error)
 
 
 def test_life_table_by_a_plain_loop_of_its_own() -> None:
