@@ -15,6 +15,7 @@ import pytest
 from renkou.projection.from_register import (
     OPEN_AGE,
     RegisterEstimates,
+    default_variants,
     estimate_from_register,
     project_from_register,
     to_scenario,
@@ -105,6 +106,22 @@ def test_first_projected_year_keeps_the_estimated_inputs(estimates: RegisterEsti
     women_end = result.population[:, 1, 0]
     by_hand = (inputs.asfr[:, 0] * (women_start + women_end) / 2).sum(axis=-1)
     np.testing.assert_allclose(result.births[:, 0].sum(axis=-1), by_hand)
+
+
+@pytest.mark.parametrize("kind", ["resident", "registered"])
+def test_register_projection_has_no_negative_cell_and_balances(city: Register, kind: str) -> None:
+    """The register's net out-migration at the oldest ages exceeds a few cells' survivors (before the limit, this
+    register projected cells of -0.19 and -0.09 persons): over 15 years no cell is negative, some emigrants are held
+    back, and population(t+1) = population(t) + births - deaths + applied migrants in every series and year."""
+    estimates = estimate_from_register(city, AS_OF, kind)
+    inputs = compile_scenario(to_scenario(estimates, 15, default_variants()))
+    result = inputs.run()
+    assert (result.population >= 0).all()
+    held_back = result.net_migrants - inputs.net_migrants
+    assert (held_back >= 0).all() and held_back.sum() > 0
+    total = result.population.sum(axis=(-1, -2))
+    change = result.births.sum(axis=-1) - result.deaths.sum(axis=(-1, -2)) + result.net_migrants.sum(axis=(-1, -2))
+    np.testing.assert_allclose(total[:, 1:], total[:, :-1] + change, rtol=1e-12)
 
 
 def _read(path: Path) -> list[dict[str, str]]:
