@@ -17,7 +17,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from renkou.api.permissions import ANONYMOUS, Action, allowed
 from renkou.api.service import Service
 
-FAST_PATHS = frozenset({"/api/public/population", "/api/public/population.csv"})
+FAST_PATHS = frozenset(
+    {
+        "/api/public/population",
+        "/api/public/population.csv",
+        "/api/public/indicators",
+        "/api/public/indicators.csv",
+        "/api/public/projection",
+        "/api/public/projection.csv",
+    }
+)
 KEPT_HEADERS = frozenset({b"content-type", b"content-length", b"content-disposition"})
 
 

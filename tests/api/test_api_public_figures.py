@@ -326,3 +326,16 @@ def test_serving_warms_the_indicators_and_the_projection(env: Env) -> None:
         keys = set(env.service.cache)
     assert {("web", "public-indicators", YEAR, kind) for kind in ("registered", "resident", "floating")} <= keys
     assert {("web", "public-projection", YEAR, "medium", year) for year in range(YEAR + 1, 2036)} <= keys
+
+
+def test_a_repeated_query_is_replayed_until_the_register_changes(env: Env) -> None:
+    url = "/api/public/projection.csv?variant=high&by=district"
+    first = env.client.get(url)
+    key = ("/api/public/projection.csv", b"variant=high&by=district", env.service.today())
+    assert env.service.responses.get(key) is not None
+    assert env.client.get(url).content == first.content
+    assert env.client.get(url).headers["content-disposition"] == first.headers["content-disposition"]
+    env.service.data_changed()
+    assert env.service.responses.get(key) is None
+    indicators = "/api/public/indicators?kind=floating"
+    assert env.client.get(indicators).json() == env.client.get(indicators).json()
