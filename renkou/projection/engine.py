@@ -13,10 +13,11 @@ section 6.3 and Box 6.2:
   the group of the same index and survived over the step, half are added at the end; with ``end`` timing all are
   added at the end. **Net emigration is limited to the persons at risk**: a part of the migrants added to a cell is
   at least minus the persons in that cell when it is added (at the start, the group's population; at the end, its
-  survivors, for group 0 the surviving births), so no cell ever turns negative. Migrants of a cell that net
-  emigration would take beyond zero are not moved at all (a register's net out-migration by age can exceed a small
-  old cohort's survivors); the outputs record the migrants *applied*, which equal the assumed ones wherever no limit
-  binds;
+  survivors, for group 0 the surviving births), so no cell ever turns negative: the cell empties, and the emigrants
+  beyond its persons do not leave (a register's net out-migration by age can exceed a small old cohort's survivors).
+  The outputs record the migrants *applied*, which equal the assumed ones wherever no limit binds, and the step's
+  result marks the cells where one bound (``StepResult.limited``), so the held-back emigrants are
+  ``applied - assumed``;
 - births over a step: ``n * sum_x asfr_x * (W_x(start) + W_x(end)) / 2``, W the women including the start
   half-migrants, split into girls and boys by the sex ratio at birth (boys per girl).
 
