@@ -201,11 +201,11 @@ def project_step(population: FloatArray, rates: StepRates, n: int, timing: Timin
     np.subtract(start[..., :-1], survivors[..., 1:], out=deaths[..., 1:])
     # The open group's entrants are both of its source groups (summed as its survivors were, so no deaths is 0).
     deaths[..., -1] = (start[..., -2] + start[..., -1]) - survivors[..., -1]
-    limited: BoolArray | None = None
+    limited = end_low if start_low is None else start_low if end_low is None else start_low | end_low
     applied = migrants  # bit for bit where no limit binds (the assumed migrants, as the caller gave them)
-    if start_low is not None or end_low is not None:
-        limited = start_low if end_low is None else end_low if start_low is None else end_low | start_low
-        applied = end_applied if start_applied is None else start_applied + end_applied
+    if limited is not None:
+        # Elsewhere the assumed migrants themselves: halving a subnormal count and doubling it back is not exact.
+        applied = end_applied if start_applied is None else np.where(limited, start_applied + end_applied, migrants)
     return StepResult(
         population=population_end,
         births_by_age=births_by_age,
