@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -131,7 +133,8 @@ def _score(left: pa.Table, right: pa.Table, settings: LinkSettings, spill: str) 
     linker.training.estimate_u_using_random_sampling(max_pairs=settings.max_pairs_for_u, seed=1)
     converged = True
     for training_rule in settings.training_blocking_rules:
-        session = linker.training.estimate_parameters_using_expectation_maximisation(block_on(*training_rule))
+        with _zero_estimates_allowed():
+            session = linker.training.estimate_parameters_using_expectation_maximisation(block_on(*training_rule))
         history = session._core_model_settings_history
         change = _max_change_in_parameters_comparison_levels(history)["max_abs_change_value"] if history else 0.0
         if not (change < settings.em_convergence):
@@ -143,3 +146,22 @@ def _score(left: pa.Table, right: pa.Table, settings: LinkSettings, spill: str) 
     ).to_arrow_table()
     connection.close()  # before its spill folder goes
     return ModelResult(pairs, converged, messages, sum(per_rule.values()))
+
+
+@contextmanager
+def _zero_estimates_allowed() -> Iterator[None]:
+    """Let EM store an estimate of exactly 0 (a level EM gives no weight among matches, or among non-matches).
+
+    Splink 5 refuses probabilities below 1e-300 when they are set, meant for values a user writes, and raises
+    it too when EM's own estimate underflows to 0, which stops training. Its match weights clamp m and u to 1e-300
+    anyway (``ComparisonLevel._match_weight``), so an EM estimate of 0 is used exactly as Splink intends: the
+    check is lifted for the duration of one EM session and put back after it.
+    """
+    from splink.internals import comparison_level
+
+    check = comparison_level._validate_m_u_probability
+    comparison_level._validate_m_u_probability = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        comparison_level._validate_m_u_probability = check
