@@ -7,10 +7,14 @@ creating a register (division table) and loading a batch take about a second eac
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared officer_service module
+
 from permits_helpers import calendar, residence_row, rules, write_csv
 
 from renkou.permits.desk import PermitDesk

@@ -3,11 +3,15 @@ test, and a client of the app on it."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared officer_service module
+
 from points_city import build_register
 from points_service import Env, copy_register, open_service
 
