@@ -5,7 +5,9 @@ table, never the generator's internals. Definitions: crude rates per mille on th
 two year ends; total fertility as ``renkou stats`` defines it (five-year groups of mothers 15-49, births over the
 mean of the women at the two year ends); life expectancy from a single-year life table (a_x = 1/2, a0 by
 Andreev-Kingkade averaged over the sexes, open at 100) on person-years taken as the mean of twelve mid-month
-populations.
+populations; total dependency ratio (0-14 plus 65+ over 15-64) of the resident population. Figures of a district are
+keyed ``name@code`` (e.g. ``registered_60_plus@330102``); the registered district is the hukou district, the resident
+one the district of residence, as ``renkou.register.population`` defines them.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class Measured:
     year_ends: np.ndarray  # (previous/this year end, sex M/F, age 0..110) registered population
     aged_60_by_district: dict[str, tuple[int, int]]  # district -> (60+, all), registered
     resident_ages: dict[int, int]
+    resident_by_district: dict[str, int]
+    registered_by_year_end: dict[int, int]  # 31 December of each earlier year in the register's history -> count
     resident_urban: int
     figures: dict[str, float] = field(default_factory=dict)
 
@@ -98,8 +102,9 @@ def fertility_by_group(births_by_mother_age: dict[int, int], women: np.ndarray) 
     return births, woman_years
 
 
-def measure(engine: Engine, on: date = date(2020, 12, 31)) -> Measured:
-    """Measure the register for the year ending on ``on`` (a 31 December)."""
+def measure(engine: Engine, on: date = date(2020, 12, 31), first_year: int = 2016) -> Measured:
+    """Measure the register for the year ending on ``on`` (a 31 December); the registered population is also
+    counted at the ends of the years ``first_year`` .. ``on.year - 1`` (Table 1's earlier years)."""
     year = on.year
     state = state_sql(on)  # a decedent keeps the hukou of the day they died; a newborn has the mother's
     births = {
@@ -140,6 +145,11 @@ def measure(engine: Engine, on: date = date(2020, 12, 31)) -> Measured:
     for row in population_by(engine, on, "resident", by=("age",)).to_pylist():
         resident_ages[int(row["age"])] = resident_ages.get(int(row["age"]), 0) + int(row["population"])
     urban = {r["urban"]: r["population"] for r in population_by(engine, on, "resident", by=("urban",)).to_pylist()}
+    resident_by_district = {
+        str(r["district"]): int(r["population"])
+        for r in population_by(engine, on, "resident", by=("district",)).to_pylist()
+    }
+    year_ends_registered = {y: population_total(engine, date(y, 12, 31), "registered") for y in range(first_year, year)}
     result = Measured(
         on=on,
         registered=population_total(engine, on, "registered"),
@@ -155,13 +165,16 @@ def measure(engine: Engine, on: date = date(2020, 12, 31)) -> Measured:
         aged_60_by_district={code: (v[0], v[1]) for code, v in districts.items()},
         resident_ages=resident_ages,
         resident_urban=int(urban.get(True, 0)),
+        resident_by_district=resident_by_district,
+        registered_by_year_end=year_ends_registered,
     )
     result.figures = figures(result)
     return result
 
 
 def figures(m: Measured) -> dict[str, float]:
-    """The headline figures of a measurement."""
+    """The published figures of a measurement: the city's, then per district (``name@code``) and per earlier year
+    (``registered@YYYY``)."""
     births = sum(m.births_by_sex.values())
     deaths = sum(m.deaths_by_age.values())
     resident_total = sum(m.resident_ages.values())
@@ -170,7 +183,14 @@ def figures(m: Measured) -> dict[str, float]:
         death_array[min(max(age, 0), 110)] += count
     e0, _ = life_table_e0(death_array, m.exposure.sum(axis=0))
     grouped_births, woman_years = fertility_by_group(m.births_by_mother_age, m.year_ends[:, 1].mean(axis=0))
-    return {
+    resident_share = {
+        low_high: sum(n for a, n in m.resident_ages.items() if low_high[0] <= a <= low_high[1]) / resident_total
+        for low_high in ((0, 14), (15, 59), (15, 64), (60, 200), (65, 200))
+    }
+    registered_by_age = m.year_ends[1].sum(axis=0)  # the register on ``on``, both sexes, 0..110
+    registered_total = float(registered_by_age.sum())
+    old_total = sum(old for old, _ in m.aged_60_by_district.values())
+    result: dict[str, float] = {
         "registered": m.registered,
         "resident": m.resident,
         "floating": m.floating,
@@ -179,9 +199,22 @@ def figures(m: Measured) -> dict[str, float]:
         "sex_ratio_at_birth": m.births_by_sex.get("M", 0) / max(m.births_by_sex.get("F", 0), 1) * 100,
         "total_fertility_rate": float(5 * (grouped_births / woman_years).sum()),
         "life_expectancy": e0,
-        "resident_share_60_plus": sum(n for a, n in m.resident_ages.items() if a >= 60) / resident_total,
-        "resident_share_65_plus": sum(n for a, n in m.resident_ages.items() if a >= 65) / resident_total,
-        "resident_share_0_14": sum(n for a, n in m.resident_ages.items() if 0 <= a <= 14) / resident_total,
-        "registered_share_0_17": float(m.year_ends[1][:, :18].sum() / m.year_ends[1].sum()),
+        "resident_share_60_plus": resident_share[(60, 200)],
+        "resident_share_65_plus": resident_share[(65, 200)],
+        "resident_share_0_14": resident_share[(0, 14)],
+        "resident_share_15_59": resident_share[(15, 59)],
+        "total_dependency_ratio": (resident_share[(0, 14)] + resident_share[(65, 200)]) / resident_share[(15, 64)],
+        "registered_share_0_17": float(registered_by_age[:18].sum() / registered_total),
+        "registered_share_18_59": float(registered_by_age[18:60].sum() / registered_total),
+        "registered_60_plus": old_total,
+        "registered_share_60_plus": old_total / m.registered,
         "urbanization": m.resident_urban / resident_total,
     }
+    for code, (old, total) in sorted(m.aged_60_by_district.items()):
+        result[f"registered_60_plus@{code}"] = old
+        result[f"registered_share_60_plus@{code}"] = old / total
+    for code, count in sorted(m.resident_by_district.items()):
+        result[f"resident_share@{code}"] = count / resident_total
+    for year, count in sorted(m.registered_by_year_end.items()):
+        result[f"registered@{year}"] = count
+    return result
