@@ -34,6 +34,39 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+class StepClock:
+    """CPU and wall seconds per ingest step, from the ingest's progress notes (read, validate, write, identity, chain,
+    index, checks): a step lasts until the next note, or until :meth:`stop`."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = {}
+        self.wall: dict[str, float] = {}
+        self._step: str | None = None
+        self._cpu = 0.0
+        self._wall = 0.0
+
+    def note(self, _file: str, step: str) -> None:
+        """Close the running step and start ``step``."""
+        self.stop()
+        self._step, self._cpu, self._wall = step, cpu_seconds(), time.perf_counter()
+
+    def stop(self) -> None:
+        """Close the running step."""
+        if self._step is not None:
+            self.cpu[self._step] = self.cpu.get(self._step, 0.0) + cpu_seconds() - self._cpu
+            self.wall[self._step] = self.wall.get(self._step, 0.0) + time.perf_counter() - self._wall
+        self._step = None
+
+    def report(self, rows: int) -> str:
+        """One line per step: CPU s, wall s, CPU us per row."""
+        lines = [f"{'step':<10} {'CPU s':>8} {'wall s':>8} {'CPU us/row':>11}"]
+        for step, cpu in self.cpu.items():
+            lines.append(f"{step:<10} {cpu:8.2f} {self.wall[step]:8.2f} {cpu / max(rows, 1) * 1e6:11.2f}")
+        total = sum(self.cpu.values())
+        lines.append(f"{'total':<10} {total:8.2f} {sum(self.wall.values()):8.2f} {total / max(rows, 1) * 1e6:11.2f}")
+        return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=100_000)
@@ -73,11 +106,14 @@ def main() -> None:
     started = time.perf_counter()
     cpu_started = cpu_seconds()
     register = Register.open(register_db)
-    summaries = register.ingest(paths, today=date(2021, 1, 1))
+    clock = StepClock()
+    summaries = register.ingest(paths, today=date(2021, 1, 1), progress=clock.note)
+    clock.stop()
     ingest_seconds = time.perf_counter() - started
     ingest_cpu = cpu_seconds() - cpu_started
     accepted = sum(s.accepted for s in summaries)
     quarantined = sum(s.quarantined for s in summaries)
+    rows = sum(s.rows for s in summaries)
 
     query_times = []
     for on in (date(2016, 6, 30), date(2018, 12, 31), date(2020, 12, 31), date(2020, 6, 30), date(2019, 3, 1)):
@@ -101,6 +137,8 @@ def main() -> None:
         f"ratio ingest / plain: {ingest_seconds / raw_seconds:.2f} wall, {ingest_cpu / raw_cpu:.2f} CPU "
         f"(bar: <= 2.0; absolute bar < 60 s at 12 M)"
     )
+    print(f"where the ingest time goes (per step over all files; per row of the {rows:,} rows read):")
+    print(clock.report(rows))
     print(
         f"population by district x sex x age as of a date: median {statistics.median(query_times):.3f} s, "
         f"max {max(query_times):.3f} s over {len(query_times)} dates ({table.num_rows} cells; bar < 2 s)"
