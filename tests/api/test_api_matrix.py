@@ -119,10 +119,11 @@ def points_round(env: Env, *, objection: bool = False, published: bool = False) 
     return round_id
 
 
-def floating_person(env: Env, *, issued: bool = False) -> str:
+def floating_person(env: Env, *, issued: bool = False, nth: int = 0) -> str:
     from renkou.api.routers.permits import _desk
 
-    number = next(p.id_number for p in env.city.persons if p.hukou is None and p.residence == "330106")
+    floating = [p.id_number for p in env.city.persons if p.hukou is None and p.residence == "330106"]
+    number = floating[nth]  # a permit call of its own gets its own person (the calls run one after another)
     if issued:
         from datetime import date
 
@@ -421,6 +422,25 @@ MATRIX = [
         {"clerk"},
         lambda env: {"url": "/api/permits/endorse", "json": {"id_number": floating_person(env, issued=True)}},
     ),
+    Call(
+        "POST",
+        "/api/permits/restore",
+        {"clerk"},
+        lambda env: {"url": "/api/permits/restore", "json": {"id_number": floating_person(env, issued=True, nth=1)}},
+    ),
+    Call(
+        "POST",
+        "/api/permits/replace",
+        {"clerk"},
+        lambda env: {"url": "/api/permits/replace", "json": {"id_number": floating_person(env, issued=True, nth=2)}},
+    ),
+    Call(
+        "POST",
+        "/api/permits/cancel",
+        {"clerk"},
+        lambda env: {"url": "/api/permits/cancel", "json": {"id_number": floating_person(env, issued=True, nth=3)}},
+    ),
+    Call("POST", "/api/permits/suspend", {"clerk"}, lambda env: {"url": "/api/permits/suspend", "json": {}}),
     Call(
         "GET",
         "/api/permits/status/{id_number}",
