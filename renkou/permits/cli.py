@@ -364,6 +364,51 @@ def endorse_command(
     _print_state(endorsed.after)
 
 
+def restore_command(
+    db: DbOption,
+    id_number: IdOption,
+    on: OnOption = None,
+    rules: RulesOption = None,
+    holidays: HolidaysOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """恢复中止的居住证：即逾期补办签注，居住年限自当日起重新计算；未中止的居住证不能恢复。
+
+    Restore a suspended permit: the late endorsement (the years count again from that day); a permit that is not
+    suspended is refused.
+    """
+    day = parse_day(on, "--on")
+    register = _open(db, read_only=False)
+    try:
+        desk = _desk(register, rules, holidays)
+        restored = audited(
+            register,
+            "permit.restore",
+            id_number,
+            lambda: desk.restore(id_number, day),
+            lambda e: {"batch_id": e.batch_id},
+        )
+    finally:
+        register.close()
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "id": restored.person.masked,
+                    "batch_id": restored.batch_id,
+                    "before": _state_json(restored.before),
+                    "state": _state_json(restored.after),
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    print(
+        "已恢复（逾期补办签注），居住年限自今日起重新计算 / restored (late endorsement): years count again from today"
+    )
+    _print_state(restored.after)
+
+
 def cancel_command(
     db: DbOption,
     id_number: IdOption,
@@ -773,6 +818,11 @@ def register(app: typer.Typer) -> None:
         ),
         ("issue", issue_command, "签发居住证。\n\nIssue a residence permit."),
         ("endorse", endorse_command, "办理居住证年度签注。\n\nRecord the yearly endorsement."),
+        (
+            "restore",
+            restore_command,
+            "恢复中止的居住证（逾期补签注）。\n\nRestore a suspended permit (late endorsement).",
+        ),
         ("cancel", cancel_command, "注销居住证。\n\nCancel a residence permit."),
         ("replace", replace_command, "换领、补领居住证。\n\nReplace a residence permit."),
         ("status", status_command, "查询某人的居住证状态与可享受的服务。\n\nOne person's permit status and services."),

@@ -1,4 +1,5 @@
-"""The residence desk's permit workflow on a register: apply, issue, endorse, cancel, and one person's status.
+"""The residence desk's permit workflow on a register: apply, issue, endorse, restore, replace, cancel, and one
+person's status.
 
 Each write is a clerk's form loaded as a batch of one (:mod:`renkou.permits.forms`), so it is validated, chained
 and auditable like any department file. The checks a clerk needs before writing (known person, eligibility with
@@ -22,7 +23,7 @@ from renkou.permits.deadlines import Calendar, IssueDeadline, issue_deadline
 from renkou.permits.eligibility import Basis, Eligibility, PersonSnapshot, check_eligibility
 from renkou.permits.entitlements import Entitlements, EntitlementTable, entitlements
 from renkou.permits.forms import new_record_no, submit_form
-from renkou.permits.lifecycle import PermitState, Status, permit_state
+from renkou.permits.lifecycle import STATUS_TEXT, PermitState, Status, permit_state
 from renkou.permits.rules import PermitRules
 from renkou.register.store import Register
 
@@ -96,6 +97,22 @@ class PermitStatus:
     state: PermitState
     district: str | None
     entitlements: Entitlements | None
+
+
+def _not_live(person: records.Person, state: PermitState, act: Text, done: str) -> UserError:
+    """The refusal of an act that needs a held permit: none was ever issued, or it has ended (and when);
+    ``act`` names the act, ``done`` its English past participle."""
+    if state.status is Status.CANCELLED:
+        return UserError(
+            f"{person.masked} 的居住证已于 {state.ended_on} 注销，不能再{act.zh}（须重新申领）",
+            f"{person.masked}'s permit was already cancelled on {state.ended_on}; it cannot be {done} (apply again)",
+            code="permit_cancelled",
+        )
+    return UserError(
+        f"{person.masked} 没有可{act.zh}的居住证（状态：{STATUS_TEXT[state.status].zh}）",
+        f"{person.masked} has no permit to {act.en} (status: {STATUS_TEXT[state.status].en})",
+        code="no_permit",
+    )
 
 
 def _reasons(eligibility: Eligibility) -> Text:
@@ -245,16 +262,28 @@ class PermitDesk:
         after = self.state(person, on)
         return Endorsed(person, before, after, before.status is Status.SUSPENDED, int(summary.batch_id or 0))
 
+    def restore(self, id_text: str, on: date) -> Endorsed:
+        """Restore a suspended permit on ``on``. Art. 10 restores a permit only through the late endorsement, so this
+        is that endorsement (the years count again from ``on``); a permit that is not suspended is refused."""
+        self._check_date(on, Text("恢复", "restoration"))
+        person = records.find_person(self.register, id_text)
+        before = self.state(person, on)
+        if before.status is not Status.SUSPENDED:
+            shown = STATUS_TEXT[before.status]
+            raise UserError(
+                f"{person.masked} 的居住证未中止（状态：{shown.zh}），无须恢复",
+                f"{person.masked}'s permit is not suspended (status: {shown.en}); there is nothing to restore",
+                code="not_suspended",
+            )
+        return self.endorse(id_text, on)
+
     def replace(self, id_text: str, on: date, *, permit_no: str | None = None) -> Replaced:
         """Replace a held permit (lost or worn: art. 11) under a new number; the years and windows go on."""
         self._check_date(on, Text("换领", "replacement"))
         person = records.find_person(self.register, id_text)
         before = self.state(person, on)
         if not before.live:
-            raise UserError(
-                f"{person.masked} 没有可换领的居住证（状态：{before.status.value}）",
-                f"{person.masked} has no permit to replace (status: {before.status.value})",
-            )
+            raise _not_live(person, before, Text("换领", "replace"), "replaced")
         number = permit_no or self._next_number(person, on)
         if number == before.permit_no or records.permit_number_held_by_another(self.register, number, person):
             raise UserError(f"居住证号 {number} 不可用", f"permit number {number} cannot be used")
@@ -294,10 +323,7 @@ class PermitDesk:
         person = records.find_person(self.register, id_text)
         before = self.state(person, on)
         if not before.live:
-            raise UserError(
-                f"{person.masked} 没有可注销的居住证（状态：{before.status.value}）",
-                f"{person.masked} has no permit to cancel (status: {before.status.value})",
-            )
+            raise _not_live(person, before, Text("注销", "cancel"), "cancelled")
         rows = [self._row("permit_cancelled", person, on, permit_no=before.permit_no)]
         found = records.person_state(self.register, person, on)
         if departed and found is not None and found.residence_in_city:

@@ -50,9 +50,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "permits.title": ("居住证办理", "Residence permits"),
     "permits.heading": ("居住证办理", "Residence permits"),
     "permits.lead": (
-        "本辖区（{districts}）居民的居住证申领审核、签发、签注与状态查询；待签注与逾期名单。",
-        "Applications, issue, endorsement and status of permits of residents of your districts ({districts}); "
-        "the due and overdue lists.",
+        "本辖区（{districts}）居民的居住证申领审核、签发、签注、恢复、换领、注销与状态查询；待签注与逾期名单。",
+        "Applications, issue, endorsement, restoration, replacement, cancellation and status of permits of residents "
+        "of your districts ({districts}); the due and overdue lists.",
     ),
     "permits.act": ("办理", "Handle a permit"),
     "permits.id_number": ("公民身份号码", "Citizen ID number"),
@@ -67,6 +67,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "permits.issue": ("签发", "Issue"),
     "permits.endorse": ("签注", "Endorse"),
     "permits.status": ("查询状态", "Status"),
+    "permits.restore": ("恢复（逾期补签注）", "Restore (late endorsement)"),
+    "permits.replace": ("换领/补领", "Replace"),
+    "permits.cancel": ("注销", "Cancel"),
+    "permits.departed": ("持证人已离开本市（同时注销居住登记）", "The holder has left the city (end the registration)"),
+    "permits.suspend": ("登记逾期中止", "Record the suspensions"),
     "permits.lists": ("签注名单", "Endorsement lists"),
     "permits.within": ("另含 N 个工作日内开始的", "Also opening within N working days"),
     "permits.due": ("待签注", "Due"),
@@ -164,6 +169,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "js.pmt.days_overdue": ("逾期天数", "Days overdue"),
     "js.pmt.total": ("合计 {n} 人", "{n} in all"),
     "js.pmt.fee": ("费用 {fee} 元", "fee {fee} yuan"),
+    "js.pmt.restored": (
+        "已恢复：居住年限自今日起重新计算",
+        "Restored: the years count again from today",
+    ),
+    "js.pmt.replaced": ("已换领 {old} → {new}", "Replaced {old} → {new}"),
+    "js.pmt.cancelled": ("已注销", "Cancelled"),
+    "js.pmt.departed": ("居住登记同时注销", "the residence registration ended too"),
+    "js.pmt.confirm_cancel": ("确定注销 {id} 的居住证？", "Cancel the permit of {id}?"),
+    "js.pmt.suspensions": (
+        "中止 {suspended} 张，本次登记 {recorded} 张",
+        "{suspended} suspended, {recorded} recorded now",
+    ),
     "js.event.permit_applied": ("居住证申领受理", "residence permit application accepted"),
     "js.event.permit_suspended": ("居住证使用功能中止", "residence permit suspended"),
     "js.event.permit_restored": ("居住证使用功能恢复", "residence permit restored"),

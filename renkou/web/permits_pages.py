@@ -1,5 +1,6 @@
-"""The clerk's residence permit page (居住证办理): check an application with its reasons, issue, endorse, look up
-one resident's permit, and the due-endorsement and overdue lists of the clerk's districts.
+"""The clerk's residence permit page (居住证办理): check an application with its reasons, issue, endorse, restore a
+suspended permit, replace, cancel (on departure too), look up one resident's permit, the due-endorsement and overdue
+lists of the clerk's districts and the recording of their suspensions.
 
 The page is a frame; its data come from the API's permit endpoints (:mod:`renkou.api.routers.permits`), its JSON
 twins, which check the clerk's districts and audit every read and write.
@@ -23,6 +24,10 @@ TWINS = (
     "/api/permits/apply",
     "/api/permits/issue",
     "/api/permits/endorse",
+    "/api/permits/restore",
+    "/api/permits/replace",
+    "/api/permits/cancel",
+    "/api/permits/suspend",
     "/api/permits/status/{id_number}",
     "/api/permits/due",
     "/api/permits/overdue",
@@ -38,7 +43,7 @@ def _name(code: str) -> str:
 async def permits_page(
     request: Request, principal: Annotated[Principal, requires(Action.PERSON_WRITE)]
 ) -> HTMLResponse:
-    """居住证办理: apply, issue, endorse, status, due and overdue lists."""
+    """居住证办理: apply, issue, endorse, restore, replace, cancel, status, due and overdue lists, suspensions."""
     own = [(code, _name(code)) for code in sorted(principal.districts)]
     context = {
         "districts": own,

@@ -135,3 +135,22 @@ def test_a_real_process_prints_no_traceback(db_path: Path) -> None:
         check=False,
     )
     assert_one_line_error(result.returncode, result.stderr, "holds no permit to endorse")
+
+
+def test_restore_from_the_command_line_only_for_a_suspended_permit(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    db, sun = str(db_path), PEOPLE["sun"]
+    code, _, err = run(capsys, "permit", "restore", "--db", db, "--id", sun, "--on", "2019-09-02")
+    assert_one_line_error(code, err, "未中止", "is not suspended (status: no permit)")
+    run(capsys, "permit", "issue", "--db", db, "--id", sun, "--on", "2019-08-01")
+    # Anniversary Saturday 1 August 2020, last day Monday 3 August: suspended from the 4th.
+    code, _, err = run(capsys, "permit", "restore", "--db", db, "--id", sun, "--on", "2020-08-03")
+    assert_one_line_error(code, err, "（状态：有效）", "(status: valid)")
+    code, out, _ = run(capsys, "permit", "restore", "--db", db, "--id", sun, "--on", "2020-09-01", "--json")
+    restored = json.loads(out)
+    assert code == 0 and restored["before"]["status"] == "suspended"
+    assert (restored["state"]["status"], restored["state"]["counting_from"]) == ("valid", "2020-09-01")
+    assert run(capsys, "permit", "cancel", "--db", db, "--id", sun, "--on", "2020-10-08")[0] == 0
+    code, _, err = run(capsys, "permit", "cancel", "--db", db, "--id", sun, "--on", "2020-10-09")
+    assert_one_line_error(code, err, "已于 2020-10-08 注销", "already cancelled on 2020-10-08")

@@ -1,5 +1,9 @@
-"""Residence permit endpoints for clerks (居住证): check an application with its reasons, issue, endorse, one person's
+"""Residence permit endpoints for clerks (居住证): check an application with its reasons, issue, endorse, restore a
+suspended permit, replace, cancel (on departure too), record the suspensions of missed endorsements, one person's
 permit status, and the due-endorsement and overdue lists of the clerk's districts.
+
+The rules are the permit desk's (:class:`renkou.permits.desk.PermitDesk`), the same as ``renkou permit``'s: this
+module only checks the caller, audits and shapes the answers.
 
 A clerk acts for persons living in their own districts only (:func:`renkou.api.permissions.person_access` on the
 district of residence); every read of a person's permit and every write is audited with the masked ID number and
@@ -83,6 +87,25 @@ class IssueBody(PersonBody):
     accepted: date | None = None
     permit_no: str | None = Field(default=None, min_length=4, max_length=32, pattern=r"^[0-9A-Za-z-]+$")
     basis: list[Basis] = Field(default_factory=list, max_length=3)
+
+
+class CancelBody(PersonBody):
+    """A cancellation; ``departed`` when the holder has left the city (the residence registration ends too)."""
+
+    departed: bool = Field(default=False, description="持证人已离开本市 / the holder has left the city")
+
+
+class ReplaceBody(PersonBody):
+    """A replacement (换领/补领): the new number (default numbered)."""
+
+    permit_no: str | None = Field(default=None, min_length=4, max_length=32, pattern=r"^[0-9A-Za-z-]+$")
+
+
+class SuspendBody(StrictModel):
+    """A run recording the suspensions of missed endorsements in one of the clerk's districts (default: all)."""
+
+    district: str | None = Field(default=None, pattern=r"^\d{6}$", description="区划代码 / district code")
+    on: date | None = Field(default=None, description="业务日期（默认今天） / date (default today)")
 
 
 class _Case:
@@ -261,12 +284,135 @@ async def endorse(body: PersonBody, request: Request, principal: Writer) -> dict
                 on, lambda: desk.endorse(number, on), lambda e: {"late": e.late, "batch_id": e.batch_id}
             )
         service.data_changed()
+        return _endorsed_json(endorsed)
+
+    return await run_in_threadpool(work)
+
+
+def _endorsed_json(endorsed: Any) -> dict[str, Any]:
+    return {
+        "id": endorsed.person.masked,
+        "late": endorsed.late,
+        "batch_id": endorsed.batch_id,
+        "before": state_json(endorsed.before),
+        "state": state_json(endorsed.after),
+    }
+
+
+@router.post("/restore", summary="恢复中止的居住证 / restore a suspended permit")
+async def restore(body: PersonBody, request: Request, principal: Writer) -> dict[str, Any]:
+    """恢复因逾期未签注而中止的居住证（即逾期补办签注），居住年限自当日起重新计算；未中止的不能恢复。
+
+    Restore a permit suspended for a missed endorsement: the late endorsement, after which the residence years count
+    again from that day. A permit that is not suspended is refused.
+    """
+    service = service_of(request)
+    number = _number(body.id_number)
+
+    def work() -> dict[str, Any]:
+        with service.database():
+            case = _Case(service, principal, request, "permit.restore", number)
+            on = _day(body.on, service)
+            desk = _desk(service)
+            restored = case.run(on, lambda: desk.restore(number, on), lambda e: {"batch_id": e.batch_id})
+        service.data_changed()
+        return _endorsed_json(restored)
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/replace", summary="换领、补领居住证 / replace a permit")
+async def replace(body: ReplaceBody, request: Request, principal: Writer) -> dict[str, Any]:
+    """换领或补领（新证号），居住年限与签注期连续计算。 / Replace a lost or worn permit; the years go on."""
+    service = service_of(request)
+    number = _number(body.id_number)
+
+    def work() -> dict[str, Any]:
+        with service.database():
+            case = _Case(service, principal, request, "permit.replace", number)
+            on = _day(body.on, service)
+            desk = _desk(service)
+            replaced = case.run(
+                on,
+                lambda: desk.replace(number, on, permit_no=body.permit_no),
+                lambda r: {"old_permit_no": r.old_no, "permit_no": r.state.permit_no, "batch_id": r.batch_id},
+            )
+        service.data_changed()
         return {
-            "id": endorsed.person.masked,
-            "late": endorsed.late,
-            "batch_id": endorsed.batch_id,
-            "before": state_json(endorsed.before),
-            "state": state_json(endorsed.after),
+            "id": replaced.person.masked,
+            "old_permit_no": replaced.old_no,
+            "permit_no": replaced.state.permit_no,
+            "batch_id": replaced.batch_id,
+            "state": state_json(replaced.state),
+        }
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/cancel", summary="注销居住证 / cancel a permit")
+async def cancel(body: CancelBody, request: Request, principal: Writer) -> dict[str, Any]:
+    """注销居住证；持证人离开本市时（departed）同时注销居住登记。
+
+    Cancel a permit; when the holder has left the city (``departed``) the residence registration ends too.
+    """
+    service = service_of(request)
+    number = _number(body.id_number)
+
+    def work() -> dict[str, Any]:
+        with service.database():
+            case = _Case(service, principal, request, "permit.cancel", number)
+            on = _day(body.on, service)
+            desk = _desk(service)
+            cancelled = case.run(
+                on,
+                lambda: desk.cancel(number, on, departed=body.departed),
+                lambda c: {"batch_id": c.batch_id, "departed": body.departed},
+            )
+        service.data_changed()
+        return {
+            "id": cancelled.person.masked,
+            "departed": body.departed,
+            "batch_id": cancelled.batch_id,
+            "state": state_json(cancelled.state),
+        }
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/suspend", summary="登记逾期中止 / record the suspensions")
+async def suspend(body: SuspendBody, request: Request, principal: Writer) -> dict[str, Any]:
+    """将本人辖区内逾期未签注而中止的居住证登记为中止事件（已登记的不重复）。
+
+    Record ``permit_suspended`` for the permits of one's districts suspended by a missed endorsement (each once).
+    """
+    service = service_of(request)
+    chosen = _districts(principal, body.district)
+    on = _day(body.on, service)
+
+    def work() -> dict[str, Any]:
+        desk = _desk(service)
+        found: dict[str, Any] = {}
+        with service.database() as engine:
+            for district in chosen:
+                detail = {"district": district, "on": on.isoformat()}
+                try:
+                    with engine.transaction():
+                        done = desk.record_suspensions(on, district)
+                        detail |= {"suspended": done.suspended, "recorded": done.recorded, "batch_id": done.batch_id}
+                        event = event_for(principal, request, "permit.suspend_overdue", detail=detail)
+                        audit.append(engine, event, service.now())
+                except UserError as error:
+                    event = event_for(principal, request, "permit.suspend_overdue", outcome=error.code, detail=detail)
+                    audit.append(engine, event, service.now())
+                    raise
+                found[district] = {"suspended": done.suspended, "recorded": done.recorded, "batch_id": done.batch_id}
+        if any(entry["recorded"] for entry in found.values()):
+            service.data_changed()
+        return {
+            "on": on.isoformat(),
+            "suspended": sum(entry["suspended"] for entry in found.values()),
+            "recorded": sum(entry["recorded"] for entry in found.values()),
+            "districts": found,
         }
 
     return await run_in_threadpool(work)

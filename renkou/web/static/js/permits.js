@@ -1,5 +1,5 @@
-/* The clerk's permit page: check an application (/api/permits/apply), issue, endorse, a resident's status, and the
-   due and overdue lists of the clerk's districts (IDs masked). */
+/* The clerk's permit page: check an application (/api/permits/apply), issue, endorse, restore, replace, cancel, a
+   resident's status, the due and overdue lists of the clerk's districts (IDs masked) and recording the suspensions. */
 "use strict";
 
 document.addEventListener("DOMContentLoaded", function () {
@@ -81,6 +81,33 @@ document.addEventListener("DOMContentLoaded", function () {
         message.dataset.outcome = "issued";
         return;
       }
+      if (kind === "restore") {
+        const answer = (await R.request("POST", "/api/permits/restore", body)).body;
+        showState(answer.state);
+        R.showMessage(message, T("pmt.restored") + " · " + answer.id, "ok");
+        message.dataset.outcome = "restored";
+        return;
+      }
+      if (kind === "replace") {
+        const permitNo = form.querySelector('[name="permit_no"]').value.trim();
+        const answer = (await R.request("POST", "/api/permits/replace",
+          Object.assign(body, permitNo ? { permit_no: permitNo } : {}))).body;
+        showState(answer.state);
+        R.showMessage(message, fill("pmt.replaced", { old: answer.old_permit_no, new: answer.permit_no }) + " · " +
+          answer.id, "ok");
+        message.dataset.outcome = "replaced";
+        return;
+      }
+      if (kind === "cancel") {
+        const departed = document.getElementById("permit-departed").checked;
+        if (!window.confirm(fill("pmt.confirm_cancel", { id: body.id_number }))) return;
+        const answer = (await R.request("POST", "/api/permits/cancel", Object.assign(body, { departed: departed }))).body;
+        showState(answer.state);
+        R.showMessage(message, T("pmt.cancelled") + " " + (answer.state.permit_no || "") + " · " + answer.id +
+          (answer.departed ? " · " + T("pmt.departed") : ""), "ok");
+        message.dataset.outcome = "cancelled";
+        return;
+      }
       const answer = (await R.request("POST", "/api/permits/endorse", body)).body;
       showState(answer.state);
       R.showMessage(message, T("pmt.endorsed") + " · " + answer.id + (answer.late ? " · " + T("pmt.late") : ""), "ok");
@@ -129,4 +156,21 @@ document.addEventListener("DOMContentLoaded", function () {
   for (const button of document.querySelectorAll("button[data-list]")) {
     button.addEventListener("click", () => showList(button.dataset.list));
   }
+
+  document.getElementById("list-suspend").addEventListener("click", async () => {
+    const list = document.getElementById("list-form");
+    const body = { district: list.querySelector('[name="district"]').value };
+    if (list.querySelector('[name="on"]').value) body.on = list.querySelector('[name="on"]').value;
+    const total = document.getElementById("list-total");
+    try {
+      const answer = (await R.request("POST", "/api/permits/suspend", body)).body;
+      total.textContent = fill("pmt.suspensions", { suspended: answer.suspended, recorded: answer.recorded });
+      total.dataset.recorded = String(answer.recorded);
+      await showList("overdue");
+      total.textContent = fill("pmt.suspensions", { suspended: answer.suspended, recorded: answer.recorded }) +
+        " · " + total.textContent;
+    } catch (error) {
+      total.textContent = error.message;
+    }
+  });
 });
