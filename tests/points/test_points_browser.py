@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -231,3 +232,35 @@ def test_a_clerk_records_a_suspension_restores_replaces_and_cancels_a_permit(pag
     shot(page, "permits-actions")
     page.goto(f"{site.url}/permits?lang=en")
     assert page.locator("#act-restore").inner_text() == "Restore (late endorsement)"
+
+
+def test_anyone_reads_a_published_list_without_logging_in(page: Any, site: Site) -> None:
+    from renkou.api.routers.points import _store
+    from renkou.points import rounds
+
+    service = site.service
+    with service.database():
+        store = _store(service)
+        opened = rounds.create_round(
+            store, rules="beijing-2016", data=CSV.encode(), file_name="a.csv", quota=2, opens=date(2021, 6, 1),
+            closes=date(2021, 6, 7), title="公示测试", user="points1", now=service.now(), clock=service.now,
+        )  # fmt: skip
+        store.publish(opened.info.round_id, "points1", service.now())
+    page.goto(f"{site.url}/points/published")
+    assert page.locator("h1").inner_text() == "积分公示"
+    page.click(f"#published-rounds tr[data-round='{opened.info.round_id}'] a")
+    page.wait_for_url(f"{site.url}/points/published/{opened.info.round_id}")
+    assert page.locator("h1").inner_text() == "积分公示：公示测试"
+    rows = page.locator("#public-list tbody tr")
+    assert rows.count() == 3  # B 70, then A and D tied at 50 on the cut-off (worked in test_points_service_api)
+    assert [rows.nth(i).locator("td").nth(2).inner_text() for i in range(3)] == ["钱*", "赵*", "李*"]
+    assert rows.first.locator("code").inner_text() == mask(IDS["B"])
+    assert rows.first.locator("td").nth(3).inner_text() == "70"
+    body = page.locator("body").inner_text()
+    assert all(number not in body for number in IDS.values())
+    assert page.locator("#login-link").count() == 1  # nobody is logged in
+    page.click("#lang-toggle")
+    page.wait_for_url("**lang=en")
+    assert page.locator("h1").inner_text() == "Points list: 公示测试"
+    assert page.locator("#public-list th").first.inner_text() == "Rank"
+    shot(page, "points-public")

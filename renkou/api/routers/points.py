@@ -559,19 +559,37 @@ async def published_list(
 
     A published public list: rank, masked ID and name, score. A round not published does not exist here.
     """
-    service = service_of(request)
+    return await run_in_threadpool(published_round, service_of(request), round_id, offset, limit)
 
-    def read() -> dict[str, Any]:
-        from renkou.points import rounds
 
-        with service.database():
-            try:
-                info = _store(service).info(round_id)
-            except UserError:
-                info = None
-            if info is None or info.published_at is None:
-                raise not_found(f"没有已发布的第 {round_id} 轮公示", f"no published points list {round_id}")
-            opened = _opened(service, round_id)
-        return rounds.public_list(opened, offset, limit)
+def published_round(service: Service, round_id: int, offset: int, limit: int) -> dict[str, Any]:
+    """One page of a published round's public list; a round not published (or unknown) is not found. Shared by the
+    JSON endpoint and the public page (:mod:`renkou.web.points_public`)."""
+    from renkou.points import rounds
 
-    return await run_in_threadpool(read)
+    with service.database():
+        try:
+            info = _store(service).info(round_id)
+        except UserError:
+            info = None
+        if info is None or info.published_at is None:
+            raise not_found(f"没有已发布的第 {round_id} 轮公示", f"no published points list {round_id}")
+        opened = _opened(service, round_id)
+    return rounds.public_list(opened, offset, limit)
+
+
+def published_rounds(service: Service) -> list[dict[str, Any]]:
+    """The published rounds, newest first: what the public may know of them without opening any."""
+    with service.database():
+        found = [info for info in _store(service).rounds() if info.published_at is not None]
+    return [
+        {
+            "round_id": info.round_id,
+            "title": info.title,
+            "rules": info.rules,
+            "opens": info.opens.isoformat(),
+            "closes": info.closes.isoformat(),
+            "published_at": info.published_at.isoformat() if info.published_at else None,
+        }
+        for info in found
+    ]
