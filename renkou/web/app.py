@@ -46,11 +46,12 @@ def install(app: FastAPI) -> None:
         pages,
         permits_pages,
         points_pages,
+        points_public,
         steward_api,
     )
 
     modules = (pages, dashboard_api, clerk_api, steward_api, disclosure_pages, points_pages, permits_pages)
-    for module in (*modules, linkage_pages):
+    for module in (*modules, linkage_pages, points_public):
         app.include_router(module.router)
     app.mount("/static", VersionedStatic(directory=STATIC_DIR, check_dir=False), name="static")
     _html_errors(app)

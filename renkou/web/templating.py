@@ -48,6 +48,7 @@ class NavItem:
 
 NAV = (
     NavItem("/public", "nav.public", frozenset(Role)),
+    NavItem("/points/published", "nav.points_public", frozenset(Role)),
     NavItem("/dashboard", "nav.dashboard", frozenset({Role.ANALYST})),
     NavItem("/workbench", "nav.workbench", frozenset({Role.CLERK})),
     NavItem("/steward", "nav.steward", frozenset({Role.STEWARD})),

@@ -45,6 +45,23 @@ def record(env: Env) -> dict[str, Any]:
     return {"url": "/web/api/events", "json": {"event_type": "death", "values": values}}
 
 
+def published_round(env: Env) -> dict[str, Any]:
+    """A small points round, published (its public page is for everyone)."""
+    from renkou.api.routers.points import _store
+    from renkou.points import rounds
+
+    data = "applicant_id,name,has_permit,sex,age,insurance_years\n110101199001010014,甲乙,true,M,30,9\n"
+    today = env.service.today()
+    with env.service.database():
+        store = _store(env.service)
+        opened = rounds.create_round(
+            store, rules="beijing-2016", data=data.encode(), file_name="a.csv", quota=1, opens=today, closes=today,
+            title="matrix", user="points1", now=env.service.now(), clock=env.service.now,
+        )  # fmt: skip
+        store.publish(opened.info.round_id, "points1", env.service.now())
+    return {"url": f"/points/published/{opened.info.round_id}"}
+
+
 MATRIX = [
     Call("GET", "/", EVERYONE, lambda env: {"url": "/"}, page=True),
     Call("GET", "/login", EVERYONE, lambda env: {"url": "/login"}, page=True),
@@ -54,6 +71,8 @@ MATRIX = [
     Call("GET", "/steward", {"steward"}, lambda env: {"url": "/steward"}, page=True),
     Call("GET", "/points", {"points_officer"}, lambda env: {"url": "/points"}, page=True),
     Call("GET", "/permits", {"clerk"}, lambda env: {"url": "/permits"}, page=True),
+    Call("GET", "/points/published", EVERYONE, lambda env: {"url": "/points/published"}, page=True),
+    Call("GET", "/points/published/{round_id}", EVERYONE, published_round, page=True),
     Call("GET", "/disclosure/apply", EVERYONE, lambda env: {"url": "/disclosure/apply"}, page=True),
     Call("GET", "/disclosure/status", EVERYONE, lambda env: {"url": "/disclosure/status"}, page=True),
     Call("GET", "/disclosure", {"disclosure_officer"}, lambda env: {"url": "/disclosure"}, page=True),
