@@ -62,6 +62,14 @@ def serve_command(
         bool,
         typer.Option(help="仅通过 HTTPS 发送会话 Cookie（部署在 TLS 代理之后时）。\n\nHTTPS-only session cookies."),
     ] = False,
+    outbox: Annotated[
+        Path | None,
+        typer.Option(
+            "--outbox",
+            help="通知发件箱（SQLite），积分结果等短信、邮件放入其中，由 renkou notify send 发送。\n\n"
+            "Notification outbox (SQLite) where points results and the like are queued for renkou notify send.",
+        ),
+    ] = None,
 ) -> None:
     """启动服务（API 与网页），本进程独占登记库的写入。
 
@@ -76,7 +84,7 @@ def serve_command(
     from renkou.api.setup import setup_path, write_setup_file
 
     _check_port_free(host, port)
-    service = Service.open(db, ServiceSettings(secure_cookies=secure_cookies))
+    service = Service.open(db, ServiceSettings(secure_cookies=secure_cookies, outbox=outbox))
     app = create_app(service, warm=True)
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{port}"

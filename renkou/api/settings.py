@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -28,3 +29,5 @@ class ServiceSettings:
     timezone: str = "Asia/Shanghai"  # the office's local time: what "today" and "year end" mean
     age_group_width: int = 5
     open_age_group: int = 85  # the last age group: this age and over
+    # The notification outbox (renkou.notify, a SQLite file) where results and replies are queued; None: none queued.
+    outbox: Path | None = None
