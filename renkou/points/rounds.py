@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from renkou.errors import UserError
+from renkou.points.contacts import RowContacts
 from renkou.points.csvfile import CsvApplicants
 from renkou.points.evidence import EvidenceTable
 from renkou.points.history import HistoryRecord, PublicityRound, ScoringHistory
 from renkou.points.loader import RuleSet, load_rules
 from renkou.points.masking import mask_id
+from renkou.points.notices import NoticeRun, RoundFacts, Standings
 from renkou.points.output import public_table, ranking_table
 from renkou.points.schema import RuleFile
 from renkou.points.store import RoundInfo, RoundStore
@@ -61,9 +63,10 @@ class OpenRound:
     round: PublicityRound
 
 
-def evidence_csv(rules: RuleFile, table: EvidenceTable) -> bytes:
+def evidence_csv(rules: RuleFile, table: EvidenceTable, extra: Mapping[str, list[str | None]] | None = None) -> bytes:
     """The evidence as an applicants file that reads back to the same table, each value with its source
-    (``<input>_source``): how a round whose values came from the register keeps them as they were that day."""
+    (``<input>_source``): how a round whose values came from the register keeps them as they were that day.
+    ``extra`` columns (the applicants' contacts) are kept as they were."""
     import io
 
     import numpy as np
@@ -85,6 +88,8 @@ def evidence_csv(rules: RuleFile, table: EvidenceTable) -> bytes:
             column = pa.array(values, pa.float64())
         columns[name] = column
         columns[f"{name}_source"] = pa.array(np.asarray(SOURCE_NAMES, dtype=object)[table.sources[name]], pa.string())
+    for name, kept in (extra or {}).items():
+        columns[name] = pa.array(kept, pa.string())
     buffer = io.BytesIO()
     csv.write_csv(pa.table(columns), buffer, write_options=csv.WriteOptions(quoting_style="needed"))
     return buffer.getvalue()
@@ -132,10 +137,11 @@ def create_round(
     rule_set = load_rules(rules)
     table = evidence_from_bytes(rule_set.rules, data, file_name)
     if register is not None and evidence_on is not None:
+        from renkou.points.contacts import contact_columns
         from renkou.points.register_evidence import RegisterEvidence
 
         table = RegisterEvidence(register, evidence_on, _Given(table)).evidence(rule_set.rules)
-        data = evidence_csv(rule_set.rules, table)
+        data = evidence_csv(rule_set.rules, table, contact_columns(data))
         table = evidence_from_bytes(rule_set.rules, data, file_name)  # exactly what a reopening will read
     publicity = PublicityRound(
         rule_set.rules, table, opens=opens, closes=closes, quota=quota, history=ScoringHistory(clock=clock)
@@ -176,6 +182,42 @@ def open_round(store: RoundStore, round_id: int, clock: Callable[[], datetime]) 
         rule_set.rules, table, history, opens=info.opens, closes=info.closes, quota=info.quota
     )
     return OpenRound(info, rule_set, publicity)
+
+
+def standings(opened: OpenRound) -> Standings:
+    """Every applicant's score, rank, eligibility and admission as the round stands."""
+    publicity = opened.round
+    ranked = publicity.ranking()
+    scores = publicity.scores
+    return Standings(scores.total, ranked.rank, scores.eligible, ranked.admitted)
+
+
+def facts(opened: OpenRound) -> RoundFacts:
+    """What a notification says about the round."""
+    info = opened.info
+    return RoundFacts(info.round_id, info.applicants_sha256, info.title, info.opens, info.closes)
+
+
+def contacts(store: RoundStore, opened: OpenRound) -> RowContacts:
+    """The applicants' usable contacts by row, from the round's stored file."""
+    from renkou.points.contacts import row_contacts
+
+    return row_contacts(store.applicants(opened.info.round_id), len(opened.round.table))
+
+
+def queue(outbox: Path, run: NoticeRun, now: datetime) -> dict[str, Any]:
+    """Put ``run``'s notifications into the outbox (each dedupe key once); the counts for the answer."""
+    from renkou.notify.outbox import Outbox
+
+    with Outbox.open(outbox) as box:
+        results = box.enqueue_many(run.notifications, now=now)
+    created = sum(1 for result in results if result.created)
+    return {
+        "applicants": run.applicants,
+        "without_contact": run.without_contact,
+        "queued": created,
+        "already_queued": len(results) - created,
+    }
 
 
 def _rows(data: Any, offset: int, limit: int) -> list[dict[str, Any]]:

@@ -168,6 +168,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "js.pts.statement": ("理由", "Statement"),
     "js.pts.corrections": ("更正", "Corrections"),
     "js.pts.what": ("记录", "Record"),
+    "js.pts.no_outbox": ("未配置通知发件箱：结果未发送给申请人", "no notification outbox: the results were not sent"),
+    "js.pts.queued": (
+        "结果通知：新放入发件箱 {queued} 条，已在发件箱 {already} 条，{without} 人无联系方式",
+        "Results: {queued} messages queued, {already} already queued, {without} applicants without contact",
+    ),
+    "js.pts.public_page": ("公示页面", "Public page"),
     "js.pmt.due_list": ("待签注", "Due"),
     "js.pmt.overdue_list": ("逾期未签注", "Overdue"),
     "js.pmt.eligible": ("符合申领条件", "Eligible"),

@@ -163,6 +163,10 @@ def test_an_officer_scores_ranks_and_publishes_the_masked_list(page: Any, site: 
     assert page.locator("#published-badge").get_attribute("data-published") == "no"
     page.click("#publish")
     page.wait_for_selector("#published-badge[data-published='yes']")
+    page.wait_for_selector("#publish-message:not([hidden])")
+    assert "未配置通知发件箱" in page.locator("#publish-message").inner_text()  # this service has no outbox
+    public_url = page.locator("#public-page-link").get_attribute("href")
+    assert public_url is not None and public_url.startswith("/points/published/")
     shot(page, "points")
     page.goto(f"{site.url}/points?lang=en")
     assert page.locator("h1").inner_text() == "Points administration"

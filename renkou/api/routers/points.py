@@ -9,6 +9,7 @@ sealed in the database (:mod:`renkou.points.store`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -395,13 +396,43 @@ async def round_ranking(
     return await run_in_threadpool(read)
 
 
+def _notify(
+    service: Service, principal: Principal, request: Request, opened: Any, build: Callable[[Any], Any]
+) -> dict[str, Any]:
+    """Queue the notifications ``build(contacts)`` makes (contacts: the round's, by row) in the service's outbox,
+    audited with the counts (no person named). Without an outbox nothing is queued; a failing outbox is reported in
+    the answer, not raised: the publication or decision stands, and doing it again queues what is missing (every
+    message has a dedupe key)."""
+    from renkou.points import rounds
+
+    outbox = service.settings.outbox
+    if outbox is None:
+        return {"outbox": False}
+    round_id = opened.info.round_id
+    try:
+        with service.database():
+            contacts = rounds.contacts(_store(service), opened)
+        counts = rounds.queue(outbox, build(contacts), service.now())
+    except UserError as error:
+        detail = {"round_id": round_id, "reason": error.en}
+        service.record(event_for(principal, request, "points.notify", outcome=error.code, detail=detail))
+        return {"outbox": True, "error": {"zh": error.zh, "en": error.en}}
+    counts["invalid_contacts"] = contacts.invalid
+    service.record(_round_event(principal, request, "points.notify", round_id, counts, None))
+    return {"outbox": True, **counts}
+
+
 @router.post("/rounds/{round_id}/publish", summary="发布公示名单 / publish the public list")
 async def publish(round_id: RoundId, request: Request, principal: Officer) -> dict[str, Any]:
-    """发布脱敏的公示名单（此后公众可查阅）。 / Publish the masked public list (the public may read it from then)."""
+    """发布脱敏的公示名单（此后公众可查阅），并将每名有联系方式的申请人的结果放入通知发件箱（重复发布不重复放入）。
+
+    Publish the masked public list (the public may read it from then) and queue each applicant's result in the
+    notification outbox when the applicants file gives a phone or e-mail (publishing again queues nothing twice).
+    """
     service = service_of(request)
 
     def work() -> dict[str, Any]:
-        from renkou.points import rounds
+        from renkou.points import notices, rounds
 
         with service.database() as engine:
             opened = _opened(service, round_id, fresh=True)
@@ -413,7 +444,15 @@ async def publish(round_id: RoundId, request: Request, principal: Officer) -> di
                     service.now(),
                 )
             _remember(service, opened)
-        return rounds.public_list(opened, 0, 1000)
+        answer = rounds.public_list(opened, 0, 1000)
+        answer["notifications"] = _notify(
+            service,
+            principal,
+            request,
+            opened,
+            lambda contacts: notices.result_notices(rounds.facts(opened), rounds.standings(opened), contacts.by_row),
+        )
+        return answer
 
     return await run_in_threadpool(work)
 
@@ -504,19 +543,23 @@ async def decide(
     request: Request,
     principal: Officer,
 ) -> dict[str, Any]:
-    """采纳则以核验后的更正重新打分（可能改变他人名次），前后说明均记入历史；驳回也记入。
+    """采纳则以核验后的更正重新打分（可能改变他人名次），前后说明均记入历史；驳回也记入。处理结果通知异议人，
+    已公示的轮次中录取情况因此改变的申请人也收到通知（经通知发件箱）。
 
     Accepting re-scores the round with the verified corrections (others' ranks may move); the explanations before
-    and after go into the history. A rejection is recorded too.
+    and after go into the history. A rejection is recorded too. The objector is told the decision, and in a
+    published round so is every applicant whose admission it changed (through the notification outbox).
     """
     service = service_of(request)
 
     def work() -> dict[str, Any]:
         from renkou.ids import mask
-        from renkou.points import rounds
+        from renkou.points import notices, rounds
 
         with service.database() as engine:
             opened = _opened(service, round_id, fresh=True)
+            # The standings before the decision, to tell whom a re-scoring admits or drops (only when messages go).
+            before = rounds.standings(opened) if service.settings.outbox is not None else None
             record = opened.round.decide(number, accepted=body.accepted, decided_on=body.decided_on, note=body.note)
             with engine.transaction():
                 _history_change(service, opened, round_id)
@@ -526,7 +569,26 @@ async def decide(
                 )
                 audit.append(engine, event, service.now())
             _remember(service, opened)
-        return {"record": rounds.record_view(record), "summary": rounds.summary(opened)}
+        objection = next(o for o in opened.round.objections if o.number == number)
+
+        def build(contacts: Any) -> Any:
+            assert before is not None
+            return notices.decision_notices(
+                rounds.facts(opened),
+                number=number,
+                accepted=body.accepted,
+                objector=opened.round.table.row_of(objection.applicant_id),
+                before=before,
+                after=rounds.standings(opened),
+                contacts=contacts.by_row,
+                published=opened.info.published_at is not None,
+            )
+
+        return {
+            "record": rounds.record_view(record),
+            "summary": rounds.summary(opened),
+            "notifications": _notify(service, principal, request, opened, build),
+        }
 
     return await run_in_threadpool(work)
 

@@ -283,9 +283,20 @@ document.addEventListener("DOMContentLoaded", function () {
   document.getElementById("publish").addEventListener("click", async function () {
     if (!openRound) return;
     try {
-      await R.request("POST", "/api/points/rounds/" + openRound + "/publish");
+      const published = (await R.request("POST", "/api/points/rounds/" + openRound + "/publish")).body;
       await showRound(openRound);
       await loadRounds();
+      const sent = published.notifications || {};
+      let text = T("pts.no_outbox");
+      if (sent.error) text = R.bilingual(sent.error);
+      else if (sent.outbox) {
+        text = T("pts.queued").replace("{queued}", sent.queued).replace("{already}", sent.already_queued)
+          .replace("{without}", sent.without_contact);
+      }
+      const link = R.el("a", { href: "/points/published/" + published.round_id, id: "public-page-link" }, T("pts.public_page"));
+      const message = document.getElementById("publish-message");
+      R.showMessage(message, [text + " · ", link], sent.error ? "error" : "ok");
+      message.dataset.queued = String(sent.queued ?? "");
     } catch (error) {
       R.showMessage(document.getElementById("objection-message"), error.message, "error");
     }
