@@ -2,7 +2,10 @@
 
 Each row gets at most one kind of dirt, with the configured share per kind:
 - ``id_digit``: one digit of the ID number changed; ``id_swap``: two adjacent different digits swapped;
-  ``id_missing``: the ID number left empty;
+  ``id_missing``: the ID number left empty. The row keeps everything else it carries, and where the file's layout
+  has a sex or birth-date column that the event row leaves empty (a permit renewal, a death, leaving a residence),
+  the row states them, as a department's system prints the person's identity on every row: a row that lost its
+  ID number still says who it is about (true to the person; a feed without those columns gains none);
 - ``name_traditional``: the name in traditional characters (OpenCC); ``name_homophone``: one character of the given
   name replaced by one that sounds the same (pypinyin);
 - ``date_format``: occurred_on written 2020/1/5 or 2020年1月5日, or as an Excel date serial in XLSX files;
@@ -122,6 +125,36 @@ def _id_typos(numbers: list[str], swap: bool, rng: np.random.Generator) -> tuple
     return ok, [text[18 * i : 18 * i + 18] for i in range(len(numbers))]
 
 
+def _identity(
+    table: pa.Table, rows: np.ndarray, numbers: list[str], events: list[str]
+) -> dict[str, dict[int, str | None]]:
+    """Sex and birth date for rows that lose their ID number, where the layout has the column and the row is empty.
+
+    Both come from the true ID number (digits 7-14 are the birth date, the parity of digit 17 the sex), written the
+    way the file writes them: Chinese labels in files whose event types are Chinese (公安, 卫健), codes otherwise.
+    """
+    filled: dict[str, dict[int, str | None]] = {}
+    chinese_events = frozenset(EVENT_TYPES_ZH.values())
+    for column in ("sex", "birth_date"):
+        if column not in table.column_names or len(rows) == 0:
+            continue
+        present = table.column(column).take(pa.array(rows, pa.int64())).to_pylist()
+        values: dict[int, str | None] = {}
+        for row, value, number, event in zip(rows.tolist(), present, numbers, events, strict=True):
+            if value not in (None, ""):
+                continue
+            if column == "birth_date":
+                values[int(row)] = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+            else:
+                male = int(number[16]) % 2 == 1
+                if event in chinese_events:
+                    values[int(row)] = "男" if male else "女"
+                else:
+                    values[int(row)] = "M" if male else "F"
+        filled[column] = values
+    return filled
+
+
 def apply(table: pa.Table, rates: DirtRates, rng: np.random.Generator, excel: bool) -> Dirtied:
     """Put dirt into one block of rows (the rows keep their order; hidden columns stay)."""
     n = table.num_rows
@@ -155,9 +188,11 @@ def apply(table: pa.Table, rates: DirtRates, rng: np.random.Generator, excel: bo
             if good:
                 new_ids[int(dirty[k])] = text
                 done[k] = True
-    for k in np.nonzero(kind_of == kinds.index("id_missing"))[0].tolist():
+    missing = np.nonzero(kind_of == kinds.index("id_missing"))[0].tolist()
+    for k in missing:
         new_ids[int(dirty[k])] = None
         done[k] = True
+    identity = _identity(table, dirty[missing], [str(persons[k]) for k in missing], [events[k] for k in missing])
     for kind in ("name_traditional", "name_homophone"):
         for k in np.nonzero(kind_of == kinds.index(kind))[0].tolist():
             name = names[k]
@@ -185,6 +220,8 @@ def apply(table: pa.Table, rates: DirtRates, rng: np.random.Generator, excel: bo
     out = _replace(table, "id_number", new_ids)
     out = _replace(out, "name", new_names)
     out = _replace(out, "occurred_on", new_dates)
+    for column, values in identity.items():
+        out = _replace(out, column, values)
     if excel:
         serial = np.full(n, -1, dtype=np.int64)
         for row, value in serials.items():
