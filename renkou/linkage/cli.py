@@ -66,6 +66,26 @@ def review_command(db: DbOption, run: Annotated[int | None, typer.Option(help="�
 
 
 @link_app.command(
+    "unlinked", help="列出未关联的记录及原因。\n\nList the rows a run left unlinked, each with the reason."
+)
+def unlinked_command(db: DbOption, run: Annotated[int | None, typer.Option(help="比对编号 / run id")] = None) -> None:
+    """Print the unlinked rows of a run (default: the latest): batch, file, line, quarantine reason, why."""
+    from renkou.linkage.store import ensure_schema, unlinked_rows
+
+    register = _open(db)
+    ensure_schema(register.engine)  # type: ignore[attr-defined]
+    rows = unlinked_rows(register.engine, run)  # type: ignore[attr-defined]
+    if rows.num_rows == 0:
+        print("没有未关联的记录 / nothing unlinked")
+        return
+    for row in rows.to_pylist():
+        print(
+            f"{row['batch_id']}\t{row['file_name']}\t{row['line']}\t{row['reason']}\t{row['why']}\t"
+            f"{row['why_zh']} / {row['why_en']}"
+        )
+
+
+@link_app.command(
     "decide",
     help="记录复核结论；确认匹配的记录归档到该人员名下。\n\n"
     "Record a clerk's decision on a reviewed pair; a confirmed match re-files the row under the person.",

@@ -104,9 +104,12 @@ def _key(expression: str) -> str:
 def features_sql(base: str, names: str) -> str:
     """SQL deriving the compared columns from a table of :data:`BASE_COLUMNS` and the name feature table."""
     # Birth date and sex fall back to what the ID number says (typos included: the comparison tolerates them).
-    birth_from_id = (
-        "CASE WHEN length(b.id_number) = 18 THEN substr(b.id_number, 7, 4) || '-' || substr(b.id_number, 11, 2) "
-        "|| '-' || substr(b.id_number, 13, 2) END"
+    # Compared as eight digits yyyymmdd, as the ID number writes them: a swap of two digits across the year/month or
+    # month/day boundary is then one Damerau-Levenshtein edit, not two (a hyphen between them would hide it).
+    birth_from_id = "CASE WHEN length(b.id_number) = 18 THEN substr(b.id_number, 7, 8) END"
+    stated = (
+        "coalesce(strftime(TRY_CAST(b.birth_date AS DATE), '%Y%m%d'), "
+        "nullif(regexp_replace(b.birth_date, '[^0-9]', '', 'g'), ''))"
     )
     sex_from_id = (
         "CASE WHEN length(b.id_number) = 18 AND regexp_matches(substr(b.id_number, 17, 1), '[0-9]') THEN "
@@ -121,7 +124,7 @@ def features_sql(base: str, names: str) -> str:
         f"{_key(SORTED + ' || substr(n, 15, 4)')} AS id_sorted_c, "
         f"{_key(SORTED + ' || substr(n, 1, 6)')} AS id_sorted_a, "
         "CASE WHEN length(b.id_number) >= 6 THEN substr(b.id_number, 1, 6) END AS id_div, "
-        f"coalesce(b.birth_date, {birth_from_id}) AS birth_date, "
+        f"coalesce({stated}, {birth_from_id}) AS birth_date, "
         f"coalesce(b.sex, {sex_from_id}) AS sex, "
         "nullif(b.region, '') AS region, n.name_s, n.name_py, n.surname_py "
         f"FROM {base} b LEFT JOIN {names} n ON n.name = b.name"

@@ -102,6 +102,44 @@ def review_queue(engine: Engine, run_id: int | None = None) -> pa.Table:
     )
 
 
+# Why a row was left unlinked, by the evidence it carried (see renkou.linkage.records); any other row carried enough
+# to compare but no person scored above the lower threshold.
+UNLINKED_WHY = {
+    "name_only": (
+        "仅有姓名：该行没有身份证号，所属部门文件也不含出生日期、性别、地区或其他线索，全市同名者众多",
+        "a name only: the row has no ID number and its department's file carries no birth date, sex, district or "
+        "pointer; many persons in a city share a name",
+    ),
+    "unknown_pointer": (
+        "仅有姓名和登记库未见过的证号",
+        "a name and a number (permit, partner, mother, household) the register has never seen",
+    ),
+}
+NO_CANDIDATE = ("没有达到下限阈值的候选人员", "no person scored above the lower threshold")
+
+
+def unlinked_rows(engine: Engine, run_id: int | None = None) -> pa.Table:
+    """Rows a run (default: the latest) left unlinked, each with why: ``why`` (a code: the evidence class, or
+    ``no_candidate``), ``why_zh`` and ``why_en``. Nothing is dropped silently: every linkage record of a run is
+    auto-linked, in the review queue, or here."""
+    run = run_id if run_id is not None else engine.scalar("SELECT max(run_id) FROM link_runs")
+    if run is None:
+        return pa.table({})
+    table = engine.arrow(
+        "SELECT batch_id, file_name, line, reason, evidence FROM link_results WHERE run_id = ? "
+        "AND decision = 'unlinked' ORDER BY batch_id, line",
+        [run],
+    )
+    evidence = table["evidence"].to_pylist()
+    why = [e if e in UNLINKED_WHY else "no_candidate" for e in evidence]
+    texts = [UNLINKED_WHY.get(e, NO_CANDIDATE) for e in evidence]
+    return (
+        table.append_column("why", pa.array(why, pa.string()))
+        .append_column("why_zh", pa.array([t[0] for t in texts], pa.string()))
+        .append_column("why_en", pa.array([t[1] for t in texts], pa.string()))
+    )
+
+
 def refiled(engine: Engine, batch_id: int, line: int) -> bool:
     """Whether a quarantined row was already re-filed under a person."""
     return bool(engine.scalar("SELECT count(*) FROM link_refiled WHERE batch_id = ? AND line = ?", [batch_id, line]))
