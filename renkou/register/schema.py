@@ -1,15 +1,15 @@
 """Tables of the register (DuckDB dialect) and the attribute columns that events carry.
 
 Events are append-only: rows are inserted, never updated or deleted. The person state as of a date is folded from
-them (:mod:`renkou.register.state`). A person with a single event is in the state that event describes; for persons
-with several events ``spells`` indexes the fold (one row per stretch of time in which the state is constant),
-rebuilt for the persons a batch touches inside the batch's transaction and checked against a fresh fold by
-``renkou verify --deep``; ``multi_event_subjects`` lists those persons.
+them (:mod:`renkou.register.state`). ``spells`` indexes the fold for every person (one row per stretch of time in
+which the state is constant), rebuilt for the persons a batch touches inside the batch's transaction and checked
+against a fresh fold by ``renkou verify --deep``.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "2"
+# 3: spells index every person (2 indexed only persons with several events; the others were read from the events).
+SCHEMA_VERSION = "3"
 
 # Attributes carried by events (null when an event does not set them), in canonical order. The fold takes, for
 # each, the last non-null value in (occurred_on, event_id) order.
@@ -116,7 +116,6 @@ CREATE TABLE IF NOT EXISTS findings (
   detail VARCHAR,
   found_at TIMESTAMP
 );
-CREATE TABLE IF NOT EXISTS multi_event_subjects (subject_id UHUGEINT);
 CREATE TABLE IF NOT EXISTS spells (
   subject_id UHUGEINT,
   valid_from DATE,

@@ -2,10 +2,10 @@
 
 The fold: among a person's events known at ``known_at`` (recorded_at <= known_at) that no known correction
 supersedes, ordered by (occurred_on, event_id), each attribute takes its last non-null value; the state on a date D
-is the fold of the events with occurred_on <= D. The fold as known now is indexed: a person with one event is in
-that event's state from its date on; for persons with several events ``spells`` holds one row per stretch of
-constant state (valid_from <= D < valid_to). :func:`rebuild_spells` refreshes it for the persons a batch touched and
-:func:`spells_drift` proves the index equals a fresh fold.
+is the fold of the events with occurred_on <= D. The fold as known now is indexed in ``spells``: one row per person
+and stretch of constant state (valid_from <= D < valid_to), for every person, so that a population on a date is one
+scan of one table. :func:`rebuild_spells` refreshes it for the persons a batch touched (a person seen for the first
+time with one event is copied, the others are folded) and :func:`spells_drift` proves the index equals a fresh fold.
 """
 
 from __future__ import annotations
@@ -38,39 +38,38 @@ def _live_events_sql(known_at: datetime | None = None, subjects_table: str | Non
 
 
 def rebuild_spells(engine: Engine, batch_id: int, *, register_was_empty: bool) -> None:
-    """Refresh the spells of the persons of batch ``batch_id`` who now have more than one event."""
+    """Refresh the spells of the persons of batch ``batch_id`` (and of persons whose events it corrects)."""
     batch = int(batch_id)
     repeated_here = f"SELECT subject_id FROM events WHERE batch_id = {batch} GROUP BY subject_id HAVING count(*) > 1"
     if register_was_empty:
-        touched = repeated_here
+        refold = repeated_here
     else:
-        # The hash set is built on this batch's persons and the earlier events are only scanned.
-        touched = (
+        # Persons with earlier events, and persons whose event a correction of this batch replaces (the fold drops
+        # it: a corrected ID number leaves no ghost behind). The hash set is built on this batch's persons and the
+        # earlier events are only scanned.
+        refold = (
             f"{repeated_here} UNION SELECT DISTINCT subject_id FROM events WHERE batch_id < {batch} "
-            f"AND subject_id IN (SELECT subject_id FROM events WHERE batch_id = {batch})"
+            f"AND subject_id IN (SELECT subject_id FROM events WHERE batch_id = {batch}) "
+            f"UNION SELECT subject_id FROM events WHERE event_id IN "
+            f"(SELECT supersedes FROM events WHERE batch_id = {batch} AND supersedes IS NOT NULL)"
         )
-    engine.execute(f"CREATE OR REPLACE TEMP TABLE rk_touched AS {touched}")
-    if not engine.scalar("SELECT count(*) FROM rk_touched"):
-        engine.execute("DROP TABLE rk_touched")
-        return
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE rk_touched AS {refold}")
+    columns = ", ".join(STATE_NAMES)
+    # Everyone else of the batch is a new person with a single event: their state row is the event itself.
     engine.execute(
-        "INSERT INTO multi_event_subjects SELECT t.subject_id FROM rk_touched t ANTI JOIN multi_event_subjects m "
-        "ON m.subject_id = t.subject_id"
+        f"INSERT INTO spells SELECT subject_id, occurred_on, DATE '{OPEN_END}', event_id, {columns} FROM events "
+        f"WHERE batch_id = {batch} AND subject_id NOT IN (SELECT subject_id FROM rk_touched)"
     )
-    engine.execute("DELETE FROM spells WHERE subject_id IN (SELECT subject_id FROM rk_touched)")
-    engine.execute(f"INSERT INTO spells {_fold_sql(_live_events_sql(subjects_table='rk_touched'))}")
+    if engine.scalar("SELECT count(*) FROM rk_touched"):
+        if not register_was_empty:
+            engine.execute("DELETE FROM spells WHERE subject_id IN (SELECT subject_id FROM rk_touched)")
+        engine.execute(f"INSERT INTO spells {_fold_sql(_live_events_sql(subjects_table='rk_touched'))}")
     engine.execute("DROP TABLE rk_touched")
 
 
 def _indexed_sql() -> str:
-    """Every state row as the index holds it: single-event persons from their event, the others from spells."""
-    columns = ", ".join(STATE_NAMES)
-    return (
-        f"SELECT e.subject_id, e.occurred_on AS valid_from, DATE '{OPEN_END}' AS valid_to, e.event_id, {columns} "
-        # NOT IN builds the hash table on the few multi-event persons; DuckDB's ANTI JOIN built it on the events.
-        f"FROM events e WHERE e.subject_id NOT IN (SELECT subject_id FROM multi_event_subjects) "
-        f"UNION ALL SELECT subject_id, valid_from, valid_to, event_id, {columns} FROM spells"
-    )
+    """Every state row as the index holds it."""
+    return f"SELECT subject_id, valid_from, valid_to, event_id, {', '.join(STATE_NAMES)} FROM spells"
 
 
 def spells_drift(engine: Engine) -> int:

@@ -66,6 +66,25 @@ def test_correction_supersedes_an_earlier_event(register: Register, people: dict
     assert summary.reasons == {"correction_target_unknown": 1}
 
 
+def test_correction_of_a_mistyped_id_number_leaves_no_ghost(
+    register: Register, people: dict[str, str], tmp_path: Path
+) -> None:
+    # The clerk first registered li under zhang's (valid) number, then corrected the record to li's own number.
+    header = ["record_no", *HUKOU_HEADER, "corrects_record_no"]
+    base = [
+        ["B1", "baseline", people["wang"], "wang", "2015-12-31", "", "", "330102", "", "", ""],
+        ["B2", "baseline", people["zhang"], "li", "2015-12-31", "", "", "330105", "", "", ""],
+    ]
+    register.ingest([write_csv(tmp_path / "hukou_1.csv", header, base)], today=date(2021, 1, 1))
+    assert total(register, date(2016, 1, 1), "registered") == 2
+    fix = [["B3", "correction", people["li"], "li", "2015-12-31", "", "", "330105", "", "", "B2"]]
+    register.ingest([write_csv(tmp_path / "hukou_2.csv", header, fix)], today=date(2021, 1, 1))
+    # Two persons, not three: the number typed by mistake no longer stands for anyone.
+    rows = register.population(date(2016, 1, 1), "registered", ("district",)).to_pylist()
+    assert rows == [{"district": "330102", "population": 1}, {"district": "330105", "population": 1}]
+    assert register.verify(deep=True).ok
+
+
 def test_moves_births_and_deaths_over_time(register: Register, people: dict[str, str], tmp_path: Path) -> None:
     base = [["baseline", people[n], n, "2015-12-31", "", "", "330106", "", ""] for n in ("wang", "li", "zhang")]
     register.ingest([write_csv(tmp_path / "hukou_2015.csv", HUKOU_HEADER, base)], today=date(2021, 1, 1))
