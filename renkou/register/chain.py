@@ -45,11 +45,12 @@ def uint128_words(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
 def event_records(event_ids: np.ndarray, hash_hi: np.ndarray, hash_lo: np.ndarray) -> memoryview:
     """The chain's bytes for a run of events: id (8 bytes LE), hash high half, hash low half (16 bytes LE each)."""
-    records = np.empty((len(event_ids), EVENT_RECORD_BYTES), dtype=np.uint8)
-    records[:, :8] = np.ascontiguousarray(event_ids, dtype="<i8").view(np.uint8).reshape(-1, 8)
-    records[:, 8:24] = hash_hi
-    records[:, 24:40] = hash_lo
-    return records.reshape(-1).data
+    # Filled as 64-bit words (five per record): copying 8-byte elements is faster than copying single bytes.
+    records = np.empty((len(event_ids), EVENT_RECORD_BYTES // 8), dtype="<u8")
+    records[:, 0] = np.asarray(event_ids).astype("<i8", copy=False).view("<u8")
+    records[:, 1:3] = np.ascontiguousarray(hash_hi).view("<u8")
+    records[:, 3:5] = np.ascontiguousarray(hash_lo).view("<u8")
+    return records.view(np.uint8).reshape(-1).data
 
 
 def _binary_bytes(column: pa.Array) -> memoryview:

@@ -11,7 +11,8 @@ all present and whose other columns cover the rest of the header.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 from renkou.register import codes
 
@@ -39,6 +40,12 @@ class Feed:
     required: tuple[str, ...] = ("event_type", "id_number", "occurred_on")
     # Columns that an event type needs beyond the feed's required ones.
     required_by_event: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def narrowed(self, present: Iterable[str]) -> Feed:
+        """The feed as one file delivers it: only the columns ``present`` (in the feed's order). A column the file
+        lacks is NULL in every row, so validation and the events' attributes can treat it as a NULL constant."""
+        keep = set(present)
+        return replace(self, columns=tuple(column for column in self.columns if column in keep))
 
 
 COLUMNS: dict[str, Column] = {

@@ -114,24 +114,15 @@ def ingest_file(
             message="该文件已载入，未作任何改动 / this file was loaded before; nothing changed",
         )
     note("validate")
-    feed = staged.feed
+    feed = staged.feed.narrowed(staged.columns)
     secret = _literal(keys.pseudonym_prefix_hex())
-    # Validation, the events' columns and their hashes in one statement over the staged rows: every intermediate
-    # table of a wide row set costs as much as the work itself. Rejected rows keep their reason and skip the hash.
     absent = absent_attributes(feed)
-    engine.execute(
-        f"CREATE OR REPLACE TEMP TABLE rk_rows AS SELECT * EXCLUDE (h{''.join(', ' + name for name in absent)}), "
-        f"{first_half('h')} AS hash_hi, {second_half('h')} AS hash_lo FROM ("
-        f"SELECT *, CASE WHEN reason IS NULL THEN {event_hash_expression(_literal(feed.name))} END AS h FROM ("
-        + events_select(
-            feed, f"({_checked_with_supersedes(feed, today)})", secret, city_prefix, ("reason", "reason_column")
-        )
-        + "))"
-    )
+    engine.execute(_rows_statement(feed, today, secret, city_prefix))
     register_empty = engine.scalar("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)") == 0
-    accepted = _accepted_filter(engine, register_empty)
+    kept = _accepted_filter(engine, register_empty)
+    accepted = kept.condition
     n_new = int(engine.scalar("SELECT count(*) FROM rk_rows WHERE reason IS NULL"))
-    n_unique = int(engine.scalar(f"SELECT count(*) FROM rk_rows WHERE {accepted}")) if "rk_drop" in accepted else n_new
+    n_unique = n_new - kept.repeats  # rk_drop holds each dropped valid line once (UNION)
 
     note("write")
     recorded_at = datetime.now(UTC).replace(tzinfo=None)
@@ -204,6 +195,22 @@ def ingest_file(
     return summary
 
 
+def _rows_statement(feed: Feed, today: date, secret_sql: str, city_prefix: str) -> str:
+    """The statement that fills ``rk_rows``: validation, the events' columns and their hashes in one pass over the
+    staged rows (every intermediate table of a wide row set costs as much as the work itself). Rejected rows keep
+    their reason and skip the hash; attributes the file cannot set are left out (NULL in every event)."""
+    absent = absent_attributes(feed)
+    return (
+        f"CREATE OR REPLACE TEMP TABLE rk_rows AS SELECT * EXCLUDE (h{''.join(', ' + name for name in absent)}), "
+        f"{first_half('h')} AS hash_hi, {second_half('h')} AS hash_lo FROM ("
+        f"SELECT *, CASE WHEN reason IS NULL THEN {event_hash_expression(_literal(feed.name), absent)} END AS h FROM ("
+        + events_select(
+            feed, f"({_checked_with_supersedes(feed, today)})", secret_sql, city_prefix, ("reason", "reason_column")
+        )
+        + "))"
+    )
+
+
 def _checked_with_supersedes(feed: Feed, today: date) -> str:
     """The validated rows with ``supersedes``: the event a correction replaces (unknown targets are rejected)."""
     checked = validate.checked_sql(feed, "rk_stage", today.isoformat())
@@ -218,9 +225,17 @@ def _checked_with_supersedes(feed: Feed, today: date) -> str:
     )
 
 
-def _accepted_filter(engine: Engine, register_empty: bool) -> str:
-    """The condition on ``rk_rows`` of the rows that become events: valid, and not a repeat of an earlier row of
-    the file or of an event already in the register (same hash = same canonical event)."""
+@dataclass(frozen=True)
+class Accepted:
+    """Which rows of ``rk_rows`` become events: the valid ones, less the repeats listed in ``rk_drop``."""
+
+    condition: str  # SQL condition on rk_rows
+    repeats: int  # valid rows dropped as repeats of an earlier row of the file or of an event in the register
+
+
+def _accepted_filter(engine: Engine, register_empty: bool) -> Accepted:
+    """The rows of ``rk_rows`` that become events: valid, and not a repeat of an earlier row of the file or of an
+    event already in the register (same hash = same canonical event)."""
     repeats = (
         "SELECT r.line FROM rk_rows r JOIN (SELECT hash_hi, min(line) AS first_line FROM rk_rows "
         "WHERE reason IS NULL GROUP BY hash_hi HAVING count(*) > 1) p "
@@ -232,9 +247,10 @@ def _accepted_filter(engine: Engine, register_empty: bool) -> str:
         "(SELECT hash_hi FROM events WHERE hash_hi IN (SELECT hash_hi FROM rk_rows WHERE reason IS NULL))"
     )
     engine.execute(f"CREATE OR REPLACE TEMP TABLE rk_drop AS {repeats}" + ("" if register_empty else f" UNION {known}"))
-    if engine.scalar("SELECT count(*) FROM rk_drop") == 0:
-        return "reason IS NULL"
-    return "reason IS NULL AND line NOT IN (SELECT line FROM rk_drop)"
+    dropped = int(engine.scalar("SELECT count(*) FROM rk_drop"))
+    if dropped == 0:
+        return Accepted("reason IS NULL", 0)
+    return Accepted("reason IS NULL AND line NOT IN (SELECT line FROM rk_drop)", dropped)
 
 
 def _fault_point(name: str) -> None:
@@ -276,11 +292,20 @@ def _store_identities(
         }
     )
     engine.register_arrow("rk_identity_rows", table)
-    engine.execute(
-        "INSERT INTO identity SELECT event_id, (CAST(subject_hi AS UHUGEINT) << 64) | CAST(subject_lo AS UHUGEINT), "
-        f"{int(batch_id)}, stream_offset, ciphertext FROM rk_identity_rows"
-    )
+    # Ciphertexts are random bytes that no dictionary or FSST can shrink; DuckDB's trial of those methods cost two
+    # thirds of this insert. Only which compressions are tried changes, not what is stored.
+    engine.execute(f"SET disabled_compression_methods = '{_RANDOM_BYTES_SKIP}'")
+    try:
+        engine.execute(
+            "INSERT INTO identity SELECT event_id, (CAST(subject_hi AS UHUGEINT) << 64) | CAST(subject_lo AS UHUGEINT), "
+            f"{int(batch_id)}, stream_offset, ciphertext FROM rk_identity_rows"
+        )
+    finally:
+        engine.execute("RESET disabled_compression_methods")
     return [records], [ciphertexts]
+
+
+_RANDOM_BYTES_SKIP = "fsst,dict_fsst,dictionary"
 
 
 def _quarantine_nonce(nonce: bytes) -> bytes:
@@ -291,10 +316,19 @@ def _quarantine(
     engine: Engine, keys: RegisterKeys, staged: reader.StagedFile, batch_id: int, nonce: bytes
 ) -> dict[str, int]:
     """Store bad rows with line, column, masked value and reason; return counts per reason."""
-    raw_columns = [c for c in staged.feed.columns]
-    raw_json = "to_json(struct_pack(" + ", ".join(f"{c} := s.{c}" for c in raw_columns) + "))"
+    raw_columns = list(staged.feed.columns)
+    # The raw record names every column of the feed (NULL where the file has none), as when all were staged.
+    raw_json = (
+        "to_json(struct_pack("
+        + ", ".join(f"{c} := {f's.{c}' if c in staged.columns else 'CAST(NULL AS VARCHAR)'}" for c in raw_columns)
+        + "))"
+    )
     id_columns = {name for name in raw_columns if COLUMNS[name].kind == "id"}
-    value_cases = " ".join(f"WHEN c.reason_column = '{name}' THEN CAST(s.{name} AS VARCHAR)" for name in raw_columns)
+    value_cases = " ".join(
+        f"WHEN c.reason_column = '{name}' THEN CAST(s.{name} AS VARCHAR)"
+        for name in raw_columns
+        if name in staged.columns
+    )
     bad = engine.arrow(
         f"SELECT c.line, c.reason_column, c.reason, CASE {value_cases} ELSE NULL END AS value, {raw_json} AS raw "
         f"FROM rk_rows c JOIN rk_stage s USING (line) WHERE c.reason IS NOT NULL ORDER BY c.line"

@@ -32,7 +32,7 @@ class FileRejected(UserError):
 
 @dataclass
 class StagedFile:
-    """A file read into the staging table ``table``."""
+    """A file read into the staging table ``table`` (``line`` and the file's columns of its feed, as text)."""
 
     path: Path
     feed: Feed
@@ -189,12 +189,13 @@ def _sql_string(text: str) -> str:
 
 
 def _stage_select(columns: list[str], feed: Feed, source_sql: str, line_sql: str) -> str:
-    selected = []
-    for column in feed.columns:
-        if column in columns:
-            selected.append(f"NULLIF(trim(CAST({_quote(column)} AS VARCHAR)), '') AS {column}")
-        else:
-            selected.append(f"CAST(NULL AS VARCHAR) AS {column}")
+    # Only the file's own columns are staged: a feed column the file lacks is NULL in every row, and validation
+    # treats it as a NULL constant (no column of NULLs to materialise, no check to evaluate on it).
+    selected = [
+        f"NULLIF(trim(CAST({_quote(column)} AS VARCHAR)), '') AS {column}"
+        for column in feed.columns
+        if column in columns
+    ]
     return f"SELECT {line_sql} AS line, {', '.join(selected)} FROM {source_sql}"
 
 
@@ -203,7 +204,7 @@ def _quote(identifier: str) -> str:
 
 
 def stage_file(engine: Engine, path: Path, table: str, *, feed_name: str | None = None) -> StagedFile:
-    """Read ``path`` into the temporary table ``table`` (line + every column of its feed, as text)."""
+    """Read ``path`` into the temporary table ``table`` (line + the file's columns, as text)."""
     if not path.exists():
         raise FileRejected(f"文件不存在：{path}", f"file not found: {path}", code="missing_file")
     if path.stat().st_size == 0:

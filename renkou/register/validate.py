@@ -60,7 +60,7 @@ def install_macros(engine: Engine) -> None:
         "WHEN length(n) <> 18 THEN 'id_length' "
         "WHEN birth IS NULL THEN 'id_impossible_date' "
         "WHEN birth > today THEN 'id_future_date' "
-        f"WHEN year(birth) < {EARLIEST_YEAR} THEN 'id_too_old' "
+        f"WHEN birth < DATE '{EARLIEST_YEAR}-01-01' THEN 'id_too_old' "
         "WHEN check_char <> substr(n, 18, 1) THEN 'id_checksum' "
         "ELSE NULL END",
         "CREATE OR REPLACE TEMP MACRO rk_id_reason(n, today) AS "
@@ -95,7 +95,11 @@ def _event_type_case(column: str) -> str:
 
 
 def checked_sql(feed: Feed, stage: str, today: str) -> str:
-    """SQL selecting the staged rows with normalised values, ``reason`` and ``reason_column``."""
+    """SQL selecting the staged rows with normalised values, ``reason`` and ``reason_column``.
+
+    ``feed`` is narrowed to the file's columns (:meth:`Feed.narrowed`): checks on a column the file lacks cannot
+    fail, except that an event type requiring it is rejected.
+    """
     today_sql = f"DATE {_literal(today)}"
     normalised = [
         "s.line",
@@ -114,7 +118,7 @@ def checked_sql(feed: Feed, stage: str, today: str) -> str:
             normalised.append(f"rk_date(s.{name}) AS {name}, s.{name} AS {name}_raw")
             checks.append((f"{name}_raw IS NOT NULL AND {name} IS NULL", "date_invalid", name))
             checks.append((f"{name} > {today_sql}", "date_future", name))
-            checks.append((f"year({name}) < {EARLIEST_YEAR}", "date_too_old", name))
+            checks.append((f"{name} < DATE '{EARLIEST_YEAR}-01-01'", "date_too_old", name))
         elif spec.kind == "code" and spec.code_list is not None:
             normalised.append(f"{_code_case('s.' + name, spec.code_list)} AS {name}, s.{name} AS {name}_raw")
             checks.append((f"{name} = '?'", "code_invalid", name))
@@ -151,6 +155,9 @@ def checked_sql(feed: Feed, stage: str, today: str) -> str:
     required = [("occurred_on_raw IS NULL", "required_missing", "occurred_on")]
     for event_type, columns in feed.required_by_event.items():
         for name in columns:
+            if name not in feed.columns:  # the file lacks the column: every such event misses it
+                required.append((f"event_type = {_literal(event_type)}", "required_missing", name))
+                continue
             raw = f"{name}_raw" if COLUMNS[name].kind in {"date", "code"} else name
             required.append((f"event_type = {_literal(event_type)} AND {raw} IS NULL", "required_missing", name))
     parent_checks = []
@@ -179,9 +186,19 @@ def checked_sql(feed: Feed, stage: str, today: str) -> str:
     ordered += [(c, _literal(r), col) for c, r, col in required + checks]
     ordered += [(c, f"rk_id_reason({col}, {today_sql})", col) for c, _, col in parent_checks]
     ordered += [(c, _literal(r), col) for c, r, col in consistency]
-    # One CASE gives reason and column together (evaluating the checks once), split afterwards.
+    # One CASE gives reason and column together (evaluating the checks once), split afterwards. Neighbouring checks
+    # with the same verdict are one branch (WHEN a THEN v WHEN b THEN v is WHEN a OR b THEN v): every branch costs
+    # a pass over the rows still undecided, which is nearly all of them.
+    merged: list[tuple[list[str], str, str]] = []
+    for condition, reason, col in ordered:
+        if merged and merged[-1][1:] == (reason, col):
+            merged[-1][0].append(condition)
+        else:
+            merged.append(([condition], reason, col))
     branches = " ".join(
-        f"WHEN {condition} THEN {reason} || chr(31) || {_literal(col)}" for condition, reason, col in ordered
+        f"WHEN {' OR '.join(f'({c})' for c in conditions) if len(conditions) > 1 else conditions[0]} "
+        f"THEN {reason} || chr(31) || {_literal(col)}"
+        for conditions, reason, col in merged
     )
     identity_facts = (
         "SELECT *, rk_id_birth(id_number) AS id_birth, "

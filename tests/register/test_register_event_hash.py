@@ -173,9 +173,9 @@ def test_event_hashes_and_keys_match_the_format(register: Register, tmp_path: Pa
         None,
         date(2018, 3, 5),
     )
-    correction = next(e for e in events if e["event_type"] == "correction")
+    corrects = next(e for e in events if e["event_type"] == "correction")
     corrected = next(e for e in events if e["record_no"] == "H4")
-    assert correction["supersedes"] == corrected["event_id"]
+    assert corrects["supersedes"] == corrected["event_id"]
     left = next(e for e in events if e["event_type"] == "residence_left")
     assert (left["residence_in_city"], left["left_on"]) == (False, date(2020, 10, 1))
     permit = next(e for e in events if e["event_type"] == "permit_issued")
