@@ -4,6 +4,7 @@ test, the officer's desk on it with a fixed clock, and a service with a disclosu
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,8 @@ from fastapi.testclient import TestClient
 from renkou.api import accounts
 from renkou.api.permissions import Role
 from renkou.api.settings import ServiceSettings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared browser_support module
 
 FAST = ServiceSettings(argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1)
 PASSWORD = "correct horse battery staple"

@@ -4,24 +4,16 @@ receipt and replies, downloads the reply letter, and the public sees its request
 from __future__ import annotations
 
 import io
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from browser_support import chromium, log_in, new_page, serving
 from conftest import PASSWORD, FixedClock, open_service
 from docx import Document as WordDocument
 
 from renkou.api.app import create_app
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking"]
-TIMEOUT_MS = 60_000
 
 
 def charts_built() -> bool:
@@ -30,54 +22,22 @@ def charts_built() -> bool:
     return charts_available()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def site(db_path: Path) -> Iterator[str]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium")
     clock = FixedClock()
     clock.set_day("2026-03-09")
     service: Any = open_service(db_path, clock)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True, name="renkou-disclosure-test-server")
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serving(create_app(service), "renkou-disclosure-test-server") as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=30)
         service.close()
 
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def new_page(browser: Any, errors: list[str]) -> Any:
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1300, "height": 900}, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return page
+    with chromium() as launched:
+        yield launched
 
 
 def test_public_files_online_and_officer_replies_with_a_letter(site: str, browser: Any) -> None:
@@ -95,11 +55,7 @@ def test_public_files_online_and_officer_replies_with_a_letter(site: str, browse
     assert number == "2026-0001" and secret and secret in message.inner_text()
 
     officer = new_page(browser, errors)
-    officer.goto(f"{site}/login")
-    officer.fill("#username", "disclosure1")
-    officer.fill("#password", PASSWORD)
-    officer.click("#login-submit")
-    officer.wait_for_url(f"{site}/disclosure**")
+    log_in(officer, site, "disclosure1", PASSWORD, "/disclosure")
     row = officer.locator(f"#requests tbody tr[data-no='{number}']")
     row.wait_for()
     assert row.get_attribute("data-state") == "awaiting_receipt"

@@ -11,17 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import browser_support
 import pytest
-import uvicorn
+from browser_support import chromium, new_page, serving
 from conftest import PASSWORD, Built, copy_register, open_service
 from service_city import City, citizen_id
 
@@ -30,26 +28,8 @@ from renkou.api.service import Service
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Answers a page expects and explains to its user (a quarantined form, a duplicate): Chromium still logs them.
 EXPECTED = ("status of 422", "status of 409")
-TIMEOUT_MS = 60_000  # generous: CI machines are shared, and the first dashboard computes every year's indicators
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -65,68 +45,36 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (./dev.sh test does)")
     folder = tmp_path_factory.mktemp("browser")
     service = open_service(copy_register(built, folder))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True, name="renkou-test-server")
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
     shots = Path(os.environ.get("RENKOU_SCREENSHOTS") or folder / "shots")
     shots.mkdir(parents=True, exist_ok=True)
     try:
-        yield Site(f"http://127.0.0.1:{port}", service, built.city, shots)
+        with serving(create_app(service)) as url:
+            yield Site(url, service, built.city, shots)
     finally:
-        server.should_exit = True
-        thread.join(timeout=30)
         service.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def page(browser: Any, site: Site) -> Iterator[Any]:
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1300, "height": 900}, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = context.new_page()
     errors: list[str] = []
-    tab.on(
-        "console",
-        lambda message: (
-            errors.append(message.text)
-            if message.type == "error" and not any(word in message.text for word in EXPECTED)
-            else None
-        ),
-    )
-    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab = new_page(browser, errors, EXPECTED)
     try:
         yield tab
         assert errors == [], f"console errors: {errors}"
     finally:
-        context.close()
+        tab.context.close()
 
 
 def log_in(page: Any, site: Site, username: str, landing: str) -> None:
-    page.goto(f"{site.url}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(f"{site.url}{landing}**")
+    browser_support.log_in(page, site.url, username, PASSWORD, landing)
 
 
 def canvas_ink(page: Any, selector: str) -> int:
