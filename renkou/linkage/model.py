@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -135,20 +136,57 @@ def _score(left: pa.Table, right: pa.Table, settings: LinkSettings, spill: str) 
     linker = Linker(frames, creator, log_level=None)
     linker.training.estimate_u_using_random_sampling(max_pairs=settings.max_pairs_for_u, seed=1)
     converged = True
+    trained = 0
     for training_rule in settings.training_blocking_rules:
-        with _zero_estimates_allowed():
-            session = linker.training.estimate_parameters_using_expectation_maximisation(block_on(*training_rule))
+        name = "+".join(training_rule)
+        # A rule that makes no pairs (e.g. every row left is for a person the register does not know, as after the
+        # auto-links are applied) has nothing to train on: Splink would raise. The other rules still train.
+        if training[name] == 0:
+            messages.append(f"EM on {name} skipped: the rule makes no pairs")
+            continue
+        before = linker.misc.save_model_to_json()
+        try:
+            with _zero_estimates_allowed():
+                session = linker.training.estimate_parameters_using_expectation_maximisation(block_on(*training_rule))
+        except Exception as error:
+            # Any failure of EM is reported, never a crash of the run; the failed session's estimates are dropped
+            # (the model goes back to its state before the session).
+            converged = False
+            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            messages.append(f"EM on {name} failed: {first_line}")
+            linker = Linker(frames, before, log_level=None)
+            continue
+        if _not_finite(linker.misc.save_model_to_json()):
+            # A block without any true match (e.g. every row left is for a person the register does not know)
+            # gives EM 0/0 for the m probabilities: NaN, which Splink cannot even write into its scoring SQL.
+            converged = False
+            messages.append(f"EM on {name} failed: estimates not finite (the block holds no true match)")
+            linker = Linker(frames, before, log_level=None)
+            continue
+        trained += 1
         history = session._core_model_settings_history
         change = _max_change_in_parameters_comparison_levels(history)["max_abs_change_value"] if history else 0.0
         if not (change < settings.em_convergence):
             converged = False
-            messages.append(f"EM on {'+'.join(training_rule)} did not converge (last change {change})")
+            messages.append(f"EM on {name} did not converge (last change {change})")
+    if trained == 0:
+        converged = False
+        messages.append("EM had no pairs to train on under any training rule: the model is untrained")
     predictions = linker.inference.predict(threshold_match_probability=settings.lower_threshold)
     pairs = connection.sql(
         f"SELECT unique_id_l AS left_id, unique_id_r AS right_id, match_probability FROM {predictions.physical_name}"
     ).to_arrow_table()
     connection.close()  # before its spill folder goes
     return ModelResult(pairs, converged, messages, sum(per_rule.values()))
+
+
+def _not_finite(model: dict[str, Any]) -> bool:
+    """Whether a saved Splink model holds a probability that is NaN or infinite."""
+    values: list[object] = [model.get("probability_two_random_records_match")]
+    for comparison in model.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            values += [level.get("m_probability"), level.get("u_probability")]
+    return any(isinstance(v, float) and not math.isfinite(v) for v in values)
 
 
 @contextmanager

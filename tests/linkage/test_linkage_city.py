@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -203,3 +204,28 @@ def test_unconverged_model_links_nothing(linked_city: LinkedCity) -> None:
     assert "model" not in methods and all(m.startswith(("evidence_", "exact_id", "upgraded_15")) for m in methods)
     assert run.n_auto == sum(methods.values())
     assert run.n_review > 0
+
+
+def test_on_demand_run_on_a_fresh_register(linked_city: LinkedCity, tmp_path: Path) -> None:
+    """``renkou link run`` end to end on a new register holding one file: its quarantined rows belong to persons the
+    register does not know (their only row was quarantined), so the training blocks hold no true match (EM has
+    nothing to estimate m from; it used to crash the run). The run completes, reports it, links nobody wrongly, and
+    a second run after it works too."""
+    db = str(tmp_path / "fresh.duckdb")
+    baseline = linked_city.truth.parent.parent / "hukou_2015_baseline.csv"
+    ingested = _cli("ingest", "--db", db, "--city", "330100", str(baseline))
+    assert ingested.returncode == 0, ingested.stderr
+    for _ in range(2):
+        ran = _cli("link", "run", "--db", db)
+        assert ran.returncode == 0, ran.stderr
+        assert "比对 / run" in ran.stdout
+    register = Register.open(Path(db), read_only=True)
+    try:
+        quality = measure(register.engine, register.keys, linked_city.truth)
+        runs = register.engine.scalar("SELECT count(*) FROM link_runs")
+    finally:
+        register.close()
+    assert runs == 2 and quality.records > 50
+    assert quality.linkable == 0 and quality.auto == 0  # nobody to find, and nobody found by mistake
+    listed = _cli("link", "unlinked", "--db", db)
+    assert listed.returncode == 0 and listed.stdout.count("\n") + quality.review == quality.records
