@@ -9,6 +9,7 @@ so a removed or edited record breaks :meth:`ScoringHistory.verify`.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from collections.abc import Callable, Mapping
@@ -108,6 +109,10 @@ class ScoringHistory:
         self._records.append(record)
         return record
 
+    def copy(self) -> ScoringHistory:
+        """A history with the same records that grows on its own."""
+        return ScoringHistory(clock=self.clock, _records=list(self._records))
+
     @property
     def records(self) -> tuple[HistoryRecord, ...]:
         """All records, oldest first (a copy: the history cannot be edited through it)."""
@@ -170,6 +175,7 @@ class PublicityRound:
         self._scores = score(rules, table)
         self._objections: dict[int, Objection] = {}
         self._decided: set[int] = set()
+        self._ranked: tuple[Scores, Ranked] | None = None  # the ranking of these scores, once computed
         if _restoring:
             return
         self.history.append(
@@ -190,8 +196,22 @@ class PublicityRound:
         return self._scores
 
     def ranking(self) -> Ranked:
-        """The current ranking."""
-        return rank(self.rules, self._table, self._scores, self.quota)
+        """The current ranking (computed once per scoring: a page, a summary and a list all ask for it)."""
+        cached = self._ranked
+        if cached is not None and cached[0] is self._scores:
+            return cached[1]
+        ranked = rank(self.rules, self._table, self._scores, self.quota)
+        self._ranked = (self._scores, ranked)
+        return ranked
+
+    def copy(self) -> PublicityRound:
+        """An independent copy: objections, decisions and history are its own; the evidence, scores and ranking
+        (never changed in place: a correction makes new ones) are shared until it changes them."""
+        twin = copy.copy(self)
+        twin._objections = dict(self._objections)
+        twin._decided = set(self._decided)
+        twin.history = self.history.copy()
+        return twin
 
     def _row(self, applicant_id: str) -> int:
         try:

@@ -81,11 +81,16 @@ def ranking_table(rules: RuleFile, table: EvidenceTable, scores: Scores, ranked:
     return pa.table(columns)
 
 
-def public_table(rules: RuleFile, table: EvidenceTable, scores: Scores, ranked: Ranked) -> pa.Table:
-    """The public list (公示): admitted applicants only, masked fields only, in rank order."""
+def public_table(
+    rules: RuleFile, table: EvidenceTable, scores: Scores, ranked: Ranked, window: slice | None = None
+) -> pa.Table:
+    """The public list (公示): admitted applicants only, masked fields only, in rank order; ``window`` picks a page
+    of it (only that page's fields are built)."""
     import pyarrow as pa
 
     rows = ranked.order[ranked.admitted[ranked.order]]
+    if window is not None:
+        rows = rows[window]
     index = pa.array(rows)
     columns: dict[str, pa.Array] = {
         "rank": _rank_column(ranked.rank[rows]),

@@ -61,6 +61,12 @@ class OpenRound:
     info: RoundInfo
     rule_set: RuleSet
     round: PublicityRound
+    row_contacts: RowContacts | None = None  # read from the stored file when first needed
+
+    def copy(self) -> OpenRound:
+        """A copy to change (an objection, a decision, publishing) while this one stays as stored: what a change
+        starts from instead of reopening the sealed file, which takes seconds for a million applicants."""
+        return OpenRound(self.info, self.rule_set, self.round.copy(), self.row_contacts)
 
 
 def evidence_csv(rules: RuleFile, table: EvidenceTable, extra: Mapping[str, list[str | None]] | None = None) -> bytes:
@@ -199,10 +205,13 @@ def facts(opened: OpenRound) -> RoundFacts:
 
 
 def contacts(store: RoundStore, opened: OpenRound) -> RowContacts:
-    """The applicants' usable contacts by row, from the round's stored file."""
+    """The applicants' usable contacts by row, from the round's stored file (read once per opened round: the
+    corrections of objections never touch them)."""
     from renkou.points.contacts import row_contacts
 
-    return row_contacts(store.applicants(opened.info.round_id), len(opened.round.table))
+    if opened.row_contacts is None:
+        opened.row_contacts = row_contacts(store.applicants(opened.info.round_id), len(opened.round.table))
+    return opened.row_contacts
 
 
 def queue(outbox: Path, run: NoticeRun, now: datetime) -> dict[str, Any]:
@@ -260,18 +269,22 @@ def summary(opened: OpenRound) -> dict[str, Any]:
 
 
 def ranking_page(opened: OpenRound, offset: int, limit: int) -> dict[str, Any]:
-    """One page of the officers' ranking (masked IDs and names)."""
+    """One page of the officers' ranking (masked IDs and names); only the page's rows are built."""
+    from dataclasses import replace
+
     publicity = opened.round
     ranked = publicity.ranking()
-    table = ranking_table(opened.rule_set.rules, publicity.table, publicity.scores, ranked)
-    return {"total": table.num_rows, "offset": offset, "rows": _rows(table, offset, limit)}
+    page = replace(ranked, order=ranked.order[offset : offset + limit])
+    table = ranking_table(opened.rule_set.rules, publicity.table, publicity.scores, page)
+    return {"total": len(ranked.order), "offset": offset, "rows": _rows(table, 0, limit)}
 
 
 def public_list(opened: OpenRound, offset: int, limit: int) -> dict[str, Any]:
-    """One page of the public list (公示): admitted applicants, masked fields only."""
+    """One page of the public list (公示): admitted applicants, masked fields only (only the page's rows built)."""
     publicity = opened.round
     ranked = publicity.ranking()
-    table = public_table(opened.rule_set.rules, publicity.table, publicity.scores, ranked)
+    window = slice(offset, offset + limit)
+    table = public_table(opened.rule_set.rules, publicity.table, publicity.scores, ranked, window)
     info = opened.info
     return {
         "round_id": info.round_id,
@@ -280,9 +293,9 @@ def public_list(opened: OpenRound, offset: int, limit: int) -> dict[str, Any]:
         "opens": info.opens.isoformat(),
         "closes": info.closes.isoformat(),
         "published_at": info.published_at.isoformat() if info.published_at else None,
-        "total": table.num_rows,
+        "total": int(ranked.admitted.sum()),
         "offset": offset,
-        "rows": _rows(table, offset, limit),
+        "rows": _rows(table, 0, limit),
     }
 
 

@@ -98,3 +98,19 @@ def test_history_chain_detects_edits_and_removals() -> None:
     assert not game.history.verify((records[1], records[0], *records[2:]))
     # Records never show a full ID in their repr (logs).
     assert citizen_id(2) not in repr(records[1])
+
+
+def test_a_copy_changes_alone_and_the_ranking_follows_the_scores() -> None:
+    game = _round()
+    first = game.ranking()
+    assert game.ranking() is first  # computed once for the same scores
+    twin = game.copy()
+    objection = twin.file_objection(citizen_id(2), date(2017, 10, 18), "学历应为博士", {"education": "博士"})
+    twin.decide(objection.number, accepted=True, decided_on=date(2017, 10, 25))
+    # The copy re-scored B to 93 and admits her; the original still has B at 71, no objection, one record.
+    assert twin.ranking().admitted.tolist() == [False, True, False] and int(twin.scores.total[1]) == 9300
+    assert game.ranking() is first and first.admitted.tolist() == [True, False, False]
+    assert int(game.scores.total[1]) == 7100 and game.objections == () and not game.decided(1)
+    assert [r.kind for r in game.history.records] == ["published"]
+    assert [r.kind for r in twin.history.records] == ["published", "objection", "decision", "rescored"]
+    assert twin.history.verify() and game.history.verify()

@@ -201,6 +201,7 @@ def test_only_points_officers_reach_the_rounds(points_env: Env) -> None:
 
 
 def test_a_round_is_opened_once_until_it_changes(points_env: Env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from renkou.api.routers.points import CACHE_KEY
     from renkou.points import rounds
 
     opened: list[int] = []
@@ -215,12 +216,20 @@ def test_a_round_is_opened_once_until_it_changes(points_env: Env, monkeypatch) -
     round_id = _create(points_env, headers)["summary"]["round_id"]  # type: ignore[index]
     for path in ("", "/public", "/history", ""):
         assert points_env.client.get(f"/api/points/rounds/{round_id}{path}").status_code == 200
-    assert len(opened) == 1
+    assert opened == []  # the round just created is the one in memory
     objection = {"applicant_id": IDS["A"], "filed_on": "2021-06-02", "corrections": {"insurance_years": 11}}
     points_env.client.post(f"/api/points/rounds/{round_id}/objections", headers=headers, json=objection)
-    assert len(opened) == 2  # a change works on a fresh copy ...
-    rows = points_env.client.get(f"/api/points/rounds/{round_id}").json()["objections"]
-    assert len(opened) == 2 and rows[0]["applicant_id_masked"] == mask_id(IDS["A"])  # ... which is then kept
+    decided = {"accepted": True, "decided_on": "2021-06-03"}
+    points_env.client.post(f"/api/points/rounds/{round_id}/objections/1/decision", headers=headers, json=decided)
+    assert opened == []  # a change works on a copy of the round in memory, not a reopening ...
+    answer = points_env.client.get(f"/api/points/rounds/{round_id}").json()
+    assert opened == [] and answer["objections"][0]["applicant_id_masked"] == mask_id(IDS["A"])  # ... then kept
+    # A 11 years: 33 + 20 = 53, now second behind B 70; the same as a reopening from the sealed file gives.
+    assert [(r["rank"], r["score"]) for r in answer["ranking"]["rows"][:3]] == [(1, 70), (2, 53), (3, 50)]
+    with points_env.service.cache_lock:
+        points_env.service.cache.pop(CACHE_KEY)
+    again = points_env.client.get(f"/api/points/rounds/{round_id}").json()
+    assert opened == [1] and again["ranking"] == answer["ranking"] and again["summary"] == answer["summary"]
 
 
 def test_a_round_from_the_register_keeps_the_values_of_its_evidence_date(points_env: Env) -> None:

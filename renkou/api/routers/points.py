@@ -314,6 +314,7 @@ async def create_round(
                     _round_event(principal, request, "points.round.create", opened.info.round_id, detail, None),
                     service.now(),
                 )
+            _remember(service, opened)  # once stored: the officer's next look at the round needs no reopening
             return {"summary": rounds.summary(opened), "ranking": rounds.ranking_page(opened, 0, 100)}
 
     return await run_in_threadpool(work)
@@ -350,19 +351,18 @@ def _round_key(service: Service, round_id: int) -> tuple[int, str, str]:
 
 def _opened(service: Service, round_id: int, *, fresh: bool = False) -> Any:
     """The round, rebuilt from its sealed file and history (several seconds for a million applicants), or the one
-    opened last when nothing changed since. ``fresh`` for a change: a copy of its own, cached only once stored."""
+    opened last when nothing changed since. ``fresh`` for a change: a copy of its own (of the one in memory when it
+    is current: a change then costs no reopening), cached only once stored."""
     from renkou.points import rounds
 
     key = _round_key(service, round_id)
-    if not fresh:
-        with service.cache_lock:
-            cached = service.cache.get(CACHE_KEY)
-        if cached is not None and cached[0] == key:
-            return cached[1]
+    with service.cache_lock:
+        cached = service.cache.get(CACHE_KEY)
+    if cached is not None and cached[0] == key:
+        return cached[1].copy() if fresh else cached[1]
     opened = rounds.open_round(_store(service), round_id, service.now)
-    if not fresh:
-        _remember(service, opened, key)
-    return opened
+    _remember(service, opened, key)
+    return opened.copy() if fresh else opened
 
 
 def _remember(service: Service, opened: Any, key: tuple[int, str, str] | None = None) -> None:

@@ -164,11 +164,10 @@ document.addEventListener("DOMContentLoaded", function () {
     const total = document.getElementById("list-total");
     try {
       const answer = (await R.request("POST", "/api/permits/suspend", body)).body;
-      total.textContent = fill("pmt.suspensions", { suspended: answer.suspended, recorded: answer.recorded });
-      total.dataset.recorded = String(answer.recorded);
       await showList("overdue");
       total.textContent = fill("pmt.suspensions", { suspended: answer.suspended, recorded: answer.recorded }) +
         " · " + total.textContent;
+      total.dataset.recorded = String(answer.recorded);  // set last: the list is drawn by now
     } catch (error) {
       total.textContent = error.message;
     }
