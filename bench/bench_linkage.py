@@ -119,13 +119,20 @@ def main() -> None:
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(1)
+    built = time.perf_counter()
     db = register_db(args.persons, args.workdir)
+    print(f"register ready: {time.perf_counter() - built:.1f} s wall", flush=True)
     load_before = os.getloadavg()[0]
     timings: dict[str, tuple[float, float]] = {}
 
     def timed(label: str, started: float, cpu: float) -> None:
         timings[label] = (time.perf_counter() - started, cpu_seconds() - cpu)
-        print(f"{label}: {timings[label][0]:.1f} s wall, {timings[label][1]:.1f} s CPU", flush=True)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        print(
+            f"{label}: {timings[label][0]:.1f} s wall, {timings[label][1]:.1f} s CPU, peak so far {peak:.2f} GiB, "
+            f"load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
 
     register = Register.open(db, read_only=True)
     t, c = time.perf_counter(), cpu_seconds()
@@ -142,6 +149,7 @@ def main() -> None:
     settings = LinkSettings()
     result = score(left_f, right_f, settings)
     timed("Splink: u sampling, EM, blocking and scoring", t, c)
+    print("  Splink stages (wall s): " + ", ".join(f"{k} {v:.1f}" for k, v in result.stages.items()), flush=True)
     t, c = time.perf_counter(), cpu_seconds()
     decided = decide_table(
         left["unique_id"],
@@ -176,6 +184,7 @@ def main() -> None:
         "|---|---:|---:|",
         *(f"| {label} | {w:.1f} | {cpu:.1f} |" for label, (w, cpu) in timings.items()),
         "",
+        "- Splink stages (wall s): " + ", ".join(f"{k} {v:.1f}" for k, v in result.stages.items()),
         f"- auto-linked {n_auto:,}, precision {correct / max(n_auto, 1):.4%}",
         f"- recall (all records) {correct / args.records:.2%}; records with a mistyped ID {typo_correct / typo_total:.2%}",
         f"- sent to review {review / args.records:.2%}",

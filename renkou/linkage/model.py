@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ class ModelResult:
     converged: bool
     messages: list[str] = field(default_factory=list)
     comparisons: int = 0
+    # Wall seconds per stage (guard, u sampling, EM, scoring), for the benchmark.
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 def _comparisons() -> list[ComparisonCreator | dict[str, Any]]:
@@ -101,6 +104,8 @@ def _score(left: pa.Table, right: pa.Table, settings: LinkSettings, spill: str) 
     connection.register("left_in", left)
     connection.register("right_in", right)
     # Guard before any pair is made: a file whose IDs are mostly missing must not explode the comparisons.
+    stages: dict[str, float] = {}
+    clock = time.perf_counter()
     per_rule = pairs_per_rule(connection, "left_in", "right_in", settings.blocking_rules)
     training = pairs_per_rule(connection, "left_in", "right_in", settings.training_blocking_rules)
     budget = settings.max_pairs_per_record * max(left.num_rows, 1)
@@ -134,7 +139,9 @@ def _score(left: pa.Table, right: pa.Table, settings: LinkSettings, spill: str) 
     )
     frames = [db_api.register(left, table_name="linkage_left"), db_api.register(right, table_name="linkage_right")]
     linker = Linker(frames, creator, log_level=None)
+    stages["guard"], clock = time.perf_counter() - clock, time.perf_counter()
     linker.training.estimate_u_using_random_sampling(max_pairs=settings.max_pairs_for_u, seed=1)
+    stages["u"], clock = time.perf_counter() - clock, time.perf_counter()
     converged = True
     trained = 0
     for training_rule in settings.training_blocking_rules:
@@ -172,12 +179,14 @@ def _score(left: pa.Table, right: pa.Table, settings: LinkSettings, spill: str) 
     if trained == 0:
         converged = False
         messages.append("EM had no pairs to train on under any training rule: the model is untrained")
+    stages["em"], clock = time.perf_counter() - clock, time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=settings.lower_threshold)
     pairs = connection.sql(
         f"SELECT unique_id_l AS left_id, unique_id_r AS right_id, match_probability FROM {predictions.physical_name}"
     ).to_arrow_table()
     connection.close()  # before its spill folder goes
-    return ModelResult(pairs, converged, messages, sum(per_rule.values()))
+    stages["predict"] = time.perf_counter() - clock
+    return ModelResult(pairs, converged, messages, sum(per_rule.values()), stages)
 
 
 def _not_finite(model: dict[str, Any]) -> bool:
