@@ -11,10 +11,11 @@ Pure domain code:
 - :mod:`.entitlements` — services by years held, from a YAML table with its source.
 
 On the register: :mod:`.records` (reads), :mod:`.forms` (a clerk's form as a batch of one), :mod:`.desk` (apply,
-issue, endorse, replace, cancel, status, recording suspensions; events ``permit_applied``, ``permit_issued``,
+issue, endorse, restore (the late endorsement), replace, cancel, status, recording suspensions; events ``permit_applied``, ``permit_issued``,
 ``permit_renewed``, ``permit_suspended``, ``permit_restored``, ``permit_replaced``, ``permit_cancelled``),
 :mod:`.lists` (due and overdue per district), :mod:`.reminders` and :mod:`.contacts` (endorsement reminders for the :mod:`renkou.notify` outbox), :mod:`.cli` (``renkou permit``, every
-act audited). The clerk's endpoints are :mod:`renkou.api.routers.permits`.
+act audited). The clerk's endpoints are :mod:`renkou.api.routers.permits` (the same acts, the same rules), their page
+:mod:`renkou.web.permits_pages`.
 
 This module imports nothing heavy so ``renkou --help`` stays fast.
 """

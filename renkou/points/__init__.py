@@ -9,7 +9,11 @@ at once, :func:`~renkou.points.explain.explain` gives one applicant's line-by-li
 public list, and :class:`~renkou.points.history.PublicityRound` handles objections and re-scoring with an
 append-only history. Scoring and ranking are pure NumPy; file reading and writing live in ``applicants`` and
 ``output``; rounds run by the service are stored sealed by :mod:`~renkou.points.store` (glue in
-:mod:`~renkou.points.rounds`; endpoints in :mod:`renkou.api.routers.points`).
+:mod:`~renkou.points.rounds`; endpoints in :mod:`renkou.api.routers.points`; the officer's page in
+:mod:`renkou.web.points_pages` and the public list pages in :mod:`renkou.web.points_public`). Results reach the
+applicants through the :mod:`renkou.notify` outbox: :mod:`~renkou.points.contacts` reads the phone and e-mail
+columns of the applicants file, :mod:`~renkou.points.notices` makes the messages (published results, decided
+objections, results an objection changed).
 """
 
 from __future__ import annotations
