@@ -299,6 +299,30 @@ def public_list(opened: OpenRound, offset: int, limit: int) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class PublicSnapshot:
+    """A round's whole public list, built once: what the public pages serve (admitted applicants only, so small
+    beside the round) without keeping or reopening the round itself."""
+
+    head: dict[str, Any]
+    table: Any  # pyarrow Table of the masked fields
+
+
+def public_snapshot(opened: OpenRound) -> PublicSnapshot:
+    """The round's public list as it stands, whole."""
+    whole = public_list(opened, 0, 0)
+    publicity = opened.round
+    table = public_table(opened.rule_set.rules, publicity.table, publicity.scores, publicity.ranking())
+    head = {key: value for key, value in whole.items() if key not in ("total", "offset", "rows")}
+    return PublicSnapshot(head, table)
+
+
+def snapshot_page(snapshot: PublicSnapshot, offset: int, limit: int) -> dict[str, Any]:
+    """One page of a public list snapshot, in the form of :func:`public_list`."""
+    total = snapshot.table.num_rows
+    return {**snapshot.head, "total": total, "offset": offset, "rows": _rows(snapshot.table, offset, limit)}
+
+
 def record_view(record: HistoryRecord) -> dict[str, Any]:
     """A history record for display: the applicant masked, the data as recorded (they hold no ID)."""
     return {

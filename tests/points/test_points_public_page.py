@@ -93,3 +93,47 @@ def test_a_long_list_pages_by_one_hundred(points_env: Env) -> None:
     assert len(cells) == 50 and cells[0][:1] == ["101"] and cells[0][3] == "188" and cells[-1][3] == "41"
     assert "Page 2 of 2 (from row 101)" in second and 'href="?page=1&amp;lang=en"' in second
     assert points_env.client.get(f"/points/published/{round_id}?page=0").status_code in (400, 422)
+
+
+def test_public_lists_of_several_rounds_are_kept_apart_from_the_officers_round(
+    points_env: Env,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from renkou.api.routers.points import CACHE_KEY
+    from renkou.points import rounds
+
+    first, second = _round(points_env, CSV, 2, "一"), _round(points_env, CSV, 1, "二")
+    _publish(points_env, first)
+    _publish(points_env, second)
+    with points_env.service.cache_lock:
+        points_env.service.cache.pop(CACHE_KEY)  # as after a restart
+    opened: list[int] = []
+    real = rounds.open_round
+
+    def counting(store, round_id, clock):  # type: ignore[no-untyped-def]
+        opened.append(round_id)
+        return real(store, round_id, clock)
+
+    monkeypatch.setattr(rounds, "open_round", counting)
+    points_env.login(None)
+    for _ in range(3):
+        for round_id in (first, second):
+            assert points_env.client.get(f"/points/published/{round_id}").status_code == 200
+            assert points_env.client.get(f"/api/points/published/{round_id}").status_code == 200
+    assert opened == [first, second]  # each built once, though the officers' slot holds one round
+    # Quota 1: B alone (70); quota 2: B and the tie A, D at 50.
+    assert points_env.client.get(f"/api/points/published/{second}").json()["total"] == 1
+    assert points_env.client.get(f"/api/points/published/{first}").json()["total"] == 3
+    # A decided objection changes the first round: its kept list is built anew. C's 12 years: 36 + 15 = 51, second
+    # behind B 70; A and D (50) fall out of the two places.
+    headers = points_env.login("points1")
+    body = {"applicant_id": IDS["C"], "filed_on": "2021-06-03", "corrections": {"insurance_years": 12}}
+    url = f"/api/points/rounds/{first}/objections"
+    assert points_env.client.post(url, headers=headers, json=body).status_code == 201
+    decided = {"accepted": True, "decided_on": "2021-06-04"}
+    assert points_env.client.post(f"{url}/1/decision", headers=headers, json=decided).status_code == 200
+    points_env.login(None)
+    rows = points_env.client.get(f"/api/points/published/{first}").json()["rows"]
+    assert [(r["rank"], r["name_masked"], r["score"]) for r in rows] == [(1, "钱*", 70), (2, "孙*", 51)]
+    assert 'data-total="2"' in points_env.client.get(f"/points/published/{first}?lang=zh").text
+    assert points_env.client.get(f"/api/points/published/{second}").json()["total"] == 1

@@ -624,9 +624,17 @@ async def published_list(
     return await run_in_threadpool(published_round, service_of(request), round_id, offset, limit)
 
 
+PUBLIC_CACHE = "points_published"  # round number -> (round key, its whole public list)
+PUBLIC_KEPT = 8
+
+
 def published_round(service: Service, round_id: int, offset: int, limit: int) -> dict[str, Any]:
     """One page of a published round's public list; a round not published (or unknown) is not found. Shared by the
-    JSON endpoint and the public page (:mod:`renkou.web.points_public`)."""
+    JSON endpoint and the public page (:mod:`renkou.web.points_public`).
+
+    The whole list of each of the last few rounds asked for is kept (it is small: the admitted only), apart from the
+    officers' one-round slot, so anonymous readers of several rounds never make the service reopen a large round
+    again and again; a change to the round (its key) makes it be built anew."""
     from renkou.points import rounds
 
     with service.database():
@@ -636,8 +644,18 @@ def published_round(service: Service, round_id: int, offset: int, limit: int) ->
             info = None
         if info is None or info.published_at is None:
             raise not_found(f"没有已发布的第 {round_id} 轮公示", f"no published points list {round_id}")
-        opened = _opened(service, round_id)
-    return rounds.public_list(opened, offset, limit)
+        key = _round_key(service, round_id)
+        with service.cache_lock:
+            kept = service.cache.get(PUBLIC_CACHE, {}).get(round_id)
+        if kept is None or kept[0] != key:
+            kept = (key, rounds.public_snapshot(_opened(service, round_id)))
+            with service.cache_lock:
+                lists = service.cache.setdefault(PUBLIC_CACHE, {})
+                lists.pop(round_id, None)
+                lists[round_id] = kept
+                while len(lists) > PUBLIC_KEPT:
+                    del lists[next(iter(lists))]
+    return rounds.snapshot_page(kept[1], offset, limit)
 
 
 def published_rounds(service: Service) -> list[dict[str, Any]]:
