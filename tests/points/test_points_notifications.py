@@ -197,3 +197,19 @@ def test_a_round_from_the_register_keeps_the_contacts(points_env: Env) -> None:
         found = rounds.contacts(store, opened)
     assert opened.round.table.sources["age"][opened.round.table.row_of(LI)] == 1  # the register's value
     assert found.by_row == {opened.round.table.row_of(LI): Contact("13800000011", None)}
+
+
+def test_contacts_are_read_from_a_gbk_file_by_row_and_bad_ones_counted() -> None:
+    from renkou.points.contacts import row_contacts
+
+    text = (
+        "公民身份号码,姓名,手机号码,电子邮箱\n"
+        "110101198501010011,赵一,138 0000 0001,\n"
+        "110101198501010022,钱二,,not-an-address\n"
+        "110101198501010033,孙三,,\n"
+        '110101198501010044,李四,"+8613900000004","Li Si <li@example.cn>"\n'
+    )
+    found = row_contacts(text.encode("gb18030"), 4)
+    assert found.by_row == {0: Contact("13800000001", None), 3: Contact("13900000004", "li@example.cn")}
+    assert found.invalid == 1 and found.rows == 4
+    assert row_contacts(b"applicant_id,age\n1,2\n", 1).by_row == {}  # no contact columns: nobody to tell
