@@ -18,6 +18,7 @@ start or end within the year are joined. Three small queries then count from tha
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -45,6 +46,17 @@ from renkou.stats.indicators import OPEN_AGE
 EVENT_STATES = "rk_stats_event_states"  # temporary table of the persons' states on their event days
 MOTHER_AGES = (15, 50)  # single years 15..49 (younger and older mothers are clamped), then one for unknown
 MOVE_GROUPS = 18  # five-year groups 0-4 .. 85+, then one for unknown age
+
+
+def _state_columns() -> tuple[str, ...]:
+    """The state attributes the counts read: those the register's membership definitions refer to (``s.<name>``),
+    the person's sex and birth date and the mother's ID; only these are copied for the persons of the year's events."""
+    texts = " ".join(" ".join(membership_sql(kind, date(2000, 1, 1))) for kind in (*BLOCK_KINDS, "floating"))
+    referenced = set(re.findall(r"\bs\.([a-z_]+)", texts))
+    return tuple(sorted(referenced | {"sex", "birth_date", "mother_id", "alive", "residence_since"}))
+
+
+STATE_COLUMNS = _state_columns()
 
 
 @dataclass
@@ -121,13 +133,14 @@ wanted AS (
   WHERE event_type IN ('hukou_in', 'hukou_out', 'hukou_transfer') AND {in_year("occurred_on")}
 ),
 year_rows AS MATERIALIZED (
-  SELECT * FROM {source} WHERE ({in_year("valid_from")}) OR ({in_year("valid_to")})
+  SELECT subject_id, valid_from, valid_to, {", ".join(STATE_COLUMNS)} FROM {source}
+  WHERE ({in_year("valid_from")}) OR ({in_year("valid_to")})
 )
-SELECT w.what, w.day, s.* EXCLUDE (valid_from, valid_to, event_id)
+SELECT w.what, w.day, s.* EXCLUDE (valid_from, valid_to)
 FROM wanted w JOIN year_rows s
   ON s.subject_id = w.subject_id AND s.valid_from = w.state_day AND w.state_day < s.valid_to
 UNION ALL
-SELECT 'before_move', w.day, s.* EXCLUDE (valid_from, valid_to, event_id)
+SELECT 'before_move', w.day, s.* EXCLUDE (valid_from, valid_to)
 FROM wanted w JOIN year_rows s
   ON w.what = 'move' AND s.subject_id = w.subject_id AND s.valid_to = w.day AND s.valid_from < w.day
 """

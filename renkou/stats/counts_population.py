@@ -1,28 +1,30 @@
 """The population side of the counts: the state on a set of dates, read from the register in one statement.
 
-For every date asked (the start and the end of each year wanted) the statement reads the state rows valid on any of
-them once and reduces each to one slim row of small integers: which of the dates it is valid on (a bit mask), the
-person's registered, resident and floating district (null when not a member, by the register's own
-``membership_sql``; coded as small integers that keep the codes' order, :class:`DistrictCodes`), birth date, sex,
-urban, education and permit. Those rows flow (not stored) into a few groupings in the same statement:
+For every date asked (the start and the end of each year wanted) one statement reads the state rows valid on any of
+them once and reduces each to one slim row: which of the dates it is valid on (a bit mask), the person's registered,
+resident and floating district (0 when not a member, by the register's own ``membership_sql``; coded as small
+integers that keep the codes' order, :class:`DistrictCodes`), birth date, sex, urban, education, permit, household
+and province of hukou, and the day the person moved in. The database does only what it does once per distinct value
+of a dictionary-compressed column (a position in a constant list: the districts, sex, education, permit) and the
+membership conditions; no grouping: the rows go to NumPy, which counts them for every date at once with ``bincount``:
 
-1. for each date, the stocks: one integer key per row (districts of the three kinds, sex, completed age as
-   ``age_sql`` computes it, permit);
-2. for each "full" date (an as-of date, whose indicator set needs more than the stocks): districts x urban x
-   education x working age, for the urbanization rate and the mean years of schooling;
-3. households on each full date: each household's members per block, reduced in the database to counts per
-   district and size class (one person / elderly only), so that only a few rows leave it;
+1. for each date, the stocks: districts of the three kinds x sex x completed age (as ``age_sql`` computes it, here by
+   comparing the birth day with the same day k years earlier) x permit;
+2. for each "full" date (an as-of date, whose indicator set needs more than the stocks): urban x education x working
+   age per block, for the urbanization rate and the mean years of schooling;
+3. households on each full date: each household's members per block and its district (the smallest of its
+   members'), then counts per district and size class (one person / elderly only);
 4. the floating population on each full date by province of hukou and time lived in the city.
 
-Only grouped rows leave the database; NumPy spreads them over the areas. Reading the state once for all dates costs
-one pass however many years a report covers: a date that ends one year and starts the next is judged once, and the
-membership of a kind whose definition does not depend on the date (registered, floating) once per state row.
-(Grouping on one integer key is much cheaper for DuckDB than on the district codes themselves, and a temporary
-table would cost more to write than the whole query.)
+Reading the state once for all dates costs one pass however many years a report covers: a date that ends one year
+and starts the next is judged once, and the membership of a kind whose definition does not depend on the date
+(registered, floating) once per state row. (Measured at 1 M persons: the groupings in DuckDB, fed from a
+materialised CTE, cost more than the slim rows' export plus NumPy; bench/RESULTS_stats.md.)
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -36,10 +38,10 @@ from renkou.register.population import Kind, membership_sql
 from renkou.stats.counts_base import (
     AGE_UNKNOWN,
     BLOCK_KINDS,
+    SEXES,
     STAY_BOUNDS_MONTHS,
     STAY_LABELS,
     Areas,
-    column_values,
     day_sql,
 )
 from renkou.stats.indicators import OPEN_AGE
@@ -47,13 +49,13 @@ from renkou.stats.indicators import OPEN_AGE
 KINDS: tuple[Kind, ...] = (*BLOCK_KINDS, "floating")
 ELDERLY_AGE = 60
 SCHOOLING_AGES = (16, 59)  # working age for the mean years of schooling (劳动年龄人口)
-STOCKS, DETAILS, HOUSEHOLDS, ORIGINS = 1, 2, 3, 4  # ``part`` of a result row = grouping * PART_STRIDE + date index
-PART_STRIDE = 1000
 AGES = OPEN_AGE + 2  # single years 0..OPEN_AGE (open) and unknown
-SEX_SQL = "CASE s.sex WHEN 'F' THEN 0 WHEN 'M' THEN 1 ELSE 2 END"  # as counts_base.sex_index
+
 EDUCATION = tuple(YEARS_OF_SCHOOLING)  # education codes with years of schooling; index len(EDUCATION): none known
 SCHOOL_YEARS = np.array([YEARS_OF_SCHOOLING[code] for code in EDUCATION], dtype=np.float64)
 URBAN_UNKNOWN = 2
+MAX_YEARS = max(OPEN_AGE, ELDERLY_AGE, SCHOOLING_AGES[1]) + 1  # ages are exact up to this, then capped
+EPOCH = date(1970, 1, 1)
 
 
 @dataclass
@@ -133,6 +135,25 @@ class DistrictCodes:
             f"CASE {below} ELSE {2 * len(ordered) + 1} END) END AS SMALLINT)"
         )
 
+    def code_of(self, value: str | None) -> int:
+        """The coded value of one district code (None, unknown, as '')."""
+        ordered = self.ordered
+        text = value or ""
+        if text in ordered:
+            return 2 * ordered.index(text) + 2
+        return 2 * bisect_left(ordered, text) + 1
+
+    def lookup_sql(self, column: str, values: list[str]) -> str:
+        """SQL coding the district column ``column`` (null as '') when its non-null values are among ``values``:
+        a position in a constant list, which DuckDB works out once per distinct value of a dictionary-compressed
+        column rather than once per row. Null, or a value not among ``values``, goes the way of :meth:`sql`."""
+        other = f"CASE WHEN {column} IS NULL THEN {self.code_of(None)} ELSE {self.sql(column)} END"
+        if not values:
+            return f"CAST({other} AS SMALLINT)"
+        listed = "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+        coded = "[" + ", ".join(str(self.code_of(v)) for v in values) + "]"
+        return f"CAST(coalesce(list_extract({coded}, list_position({listed}, {column})), {other}) AS SMALLINT)"
+
     def rows(self, coded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(member, area row or -1 for the city only) of coded values."""
         lookup = np.full(self.size, -1, dtype=np.intp)
@@ -142,173 +163,92 @@ class DistrictCodes:
         return coded > 0, lookup[coded]
 
 
-def _stamp(on: date) -> int:
-    return on.year * 10000 + on.month * 100 + on.day
-
-
-# Index on an age axis (0..OPEN_AGE, then unknown) from ``a``, the completed years (see _dated): like age_index, a
-# negative age is unknown. ``//`` truncates toward zero as in ``age_sql``, so a birth less than a year after the date
-# gives 0 there and here, and a is negative only from a year on.
-AGE_INDEX = f"CASE WHEN a IS NULL OR a < 0 THEN {AGE_UNKNOWN} ELSE least(a, {OPEN_AGE}) END"
-
-
-def _dated(on: date, bit: int, condition: str = "") -> str:
-    """The rows of ``people`` valid on ``on`` (its ``bit``) with ``a``, the completed years on it from the birth
-    stamp (the arithmetic of ``age_sql``), computed once for the expressions that use it."""
-    return f"(SELECT *, ({_stamp(on)} - born) // 10000 AS a FROM people WHERE v & {bit} <> 0 {condition})"
-
-
 def _valid(on: date) -> str:
     day = day_sql(on)
     return f"(s.valid_from <= {day} AND {day} < s.valid_to)"
 
 
-def _member_columns(dates: list[date]) -> tuple[list[str], dict[str, list[str]], dict[tuple[str, int], str]]:
-    """The membership of every kind on ``dates``: (columns of the inner query, the coded columns of the slim rows by
-    the district column each codes, which slim column answers (kind, date index)).
+REGIONS = ("hukou_region", "residence_region")  # the state's district columns, coded before membership is judged
 
-    A kind whose membership SQL is the same on every date (registered, floating) gets one column, its district
-    ('' when unknown) or null when not a member: the date only decides through the row's validity. A kind whose
-    condition depends on the date (resident) gets its district once and a flag per date (valid on it and a member);
-    its district is coded once and kept on the dates whose flag is set. (Coding is the dearest expression per row.)
+
+def _member_columns(dates: list[date]) -> tuple[list[str], dict[tuple[str, int], str]]:
+    """The membership of every kind on ``dates`` over state rows whose region columns are already coded
+    (:meth:`DistrictCodes.lookup_sql`): (columns of the slim rows, which column answers (kind, date index)).
+
+    The register's ``membership_sql`` picks a district column and judges membership on other columns; the district it
+    picks is therefore a coded value, and a non-member gets 0. A kind whose membership SQL is the same on every date
+    (registered, floating) gets one column; a kind whose condition depends on the date (resident) gets its district
+    once and a bit mask ``<kind>_in`` of the dates it is a member on (valid on the date and meeting the condition).
     """
-    inner: list[str] = []
-    coded: dict[str, list[str]] = {}
+    columns: list[str] = []
     which: dict[tuple[str, int], str] = {}
     for kind in KINDS:
         texts = [membership_sql(kind, on) for on in dates]
+        if any(region in condition for condition, _ in texts for region in REGIONS):
+            raise RuntimeError(f"membership_sql: the condition of {kind} reads a district column; code it after")
         if all(text == texts[0] for text in texts):
             condition, district = texts[0]
-            inner.append(f"CASE WHEN {condition} THEN coalesce({district}, '') END AS {kind}")
-            coded[kind] = [f"{{code}} AS {kind}"]
+            columns.append(f"CASE WHEN {condition} THEN {district} ELSE 0 END AS {kind}")
             which.update({(kind, i): kind for i in range(len(dates))})
             continue
         if any(text[1] != texts[0][1] for text in texts):
             raise RuntimeError(f"membership_sql: the district of {kind} depends on the date; code it per date")
-        inner.append(f"coalesce({texts[0][1]}, '') AS {kind}_district")
-        coded[f"{kind}_district"] = []
-        for i, (on, (condition, _)) in enumerate(zip(dates, texts, strict=True)):
-            inner.append(f"{_valid(on)} AND {condition} AS {kind}_in_{i}")
-            coded[f"{kind}_district"].append(f"CASE WHEN {kind}_in_{i} THEN {{code}} ELSE 0 END AS {kind}_{i}")
-            which[(kind, i)] = f"{kind}_{i}"
-    return inner, coded, which
+        columns.append(f"{texts[0][1]} AS {kind}")
+        flags = " + ".join(
+            f"{1 << i} * CAST({_valid(on)} AND {condition} AS INTEGER)"
+            for i, (on, (condition, _)) in enumerate(zip(dates, texts, strict=True))
+        )
+        columns.append(f"CAST({flags} AS INTEGER) AS {kind}_in")
+        which.update({(kind, i): f"{kind}_{i}" for i in range(len(dates))})
+    return columns, which
 
 
-def _people_sql(source: str, dates: list[date], codes: DistrictCodes) -> tuple[str, dict[tuple[str, int], str]]:
-    """The slim rows from the state rows ``source`` for ``dates``, and the district column of each (kind, date)."""
-    inner, coded, which = _member_columns(dates)
-    once = ", ".join(f"coalesce({codes.sql(column)}, 0) AS {column}_code" for column in coded)
-    kept = ", ".join(
-        expression.format(code=f"{column}_code") for column, expressions in coded.items() for expression in expressions
-    )
-    education = " ".join(f"WHEN '{code}' THEN {i}" for i, code in enumerate(EDUCATION))
-    mask = " + ".join(f"CASE WHEN {_valid(on)} THEN {1 << i} ELSE 0 END" for i, on in enumerate(dates))
-    floating = " OR ".join(f"{c} IS NOT NULL" for c in dict.fromkeys(which[("floating", i)] for i in range(len(dates))))
+def _people_sql(
+    source: str, dates: list[date], codes: DistrictCodes, regions: list[str]
+) -> tuple[str, dict[tuple[str, int], str]]:
+    """The slim rows from the state rows ``source`` for ``dates`` (``regions``: the district values the state can
+    hold), and the district column of each (kind, date)."""
+    members, which = _member_columns(dates)
+    coded = ", ".join(f"{codes.lookup_sql(f's.{column}', regions)} AS {column}" for column in REGIONS)
+    mask = " + ".join(f"{1 << i} * CAST({_valid(on)} AS INTEGER)" for i, on in enumerate(dates))
+    # Text attributes as positions in constant lists (null when not listed), and dates as dates: functions of one
+    # dictionary-compressed column are worked out once per distinct value; NumPy finishes the coding (_Rows).
     sql = f"""
-SELECT v, {kept}, born, sex, urban, education, permit, household,
-  CASE WHEN {floating} THEN left(hukou_region, 2) END AS province,
-  year(residence_since) * 12 + month(residence_since) AS since_month, day(residence_since) AS since_day
+SELECT v, {", ".join(members)},
+  s.birth_date AS born, CAST(list_position({_listed(SEXES)}, s.sex) AS TINYINT) AS sex,
+  CAST(starts_with(s.urban_rural, '1') AS TINYINT) AS urban,
+  CAST(list_position({_listed(EDUCATION)}, s.education) AS TINYINT) AS education,
+  CAST(list_position(['valid'], s.permit_status) AS TINYINT) AS permit,
+  s.household_id AS household, left(hukou_text, 2) AS province, s.residence_since AS since
 FROM (
-  SELECT *, {once} FROM (
-    SELECT CAST({mask} AS INTEGER) AS v, {", ".join(inner)},
-      CAST(year(s.birth_date) * 10000 + month(s.birth_date) * 100 + day(s.birth_date) AS INTEGER) AS born,
-      CAST({SEX_SQL} AS TINYINT) AS sex,
-      CAST(coalesce(CAST(starts_with(s.urban_rural, '1') AS TINYINT), {URBAN_UNKNOWN}) AS TINYINT) AS urban,
-      CAST(CASE s.education {education} ELSE {len(EDUCATION)} END AS TINYINT) AS education,
-      CAST(coalesce(s.permit_status = 'valid', false) AS TINYINT) AS permit,
-      s.hukou_region, s.residence_since, s.household_id AS household
-    FROM {source} s
-    WHERE s.valid_to > {day_sql(min(dates))} AND s.valid_from <= {day_sql(max(dates))}
-  )
-  WHERE v <> 0
-)"""
+  SELECT CAST({mask} AS INTEGER) AS v, {coded}, s.hukou_region AS hukou_text,
+    s.* EXCLUDE ({", ".join(REGIONS)})
+  FROM {source} s
+  WHERE s.valid_to > {day_sql(min(dates))} AND s.valid_from <= {day_sql(max(dates))}
+) s
+WHERE v <> 0"""
     return sql, which
 
 
-def _with_stay(on: date, condition: str) -> str:
-    """The rows of ``people`` meeting ``condition`` with ``stay``, the bucket of whole months lived in the city on
-    ``on`` (index into STAY_LABELS; the last index for unknown)."""
-    months = f"({on.year * 12 + on.month} - since_month - CASE WHEN {on.day} < since_day THEN 1 ELSE 0 END)"
-    buckets = " ".join(f"WHEN m < {bound} THEN {i}" for i, bound in enumerate(STAY_BOUNDS_MONTHS))
-    stay = f"CASE WHEN m IS NULL THEN {len(STAY_LABELS)} {buckets} ELSE {len(STAY_BOUNDS_MONTHS)} END"
-    return f"(SELECT * EXCLUDE (m), {stay} AS stay FROM (SELECT *, {months} AS m FROM people WHERE {condition}))"
+def _listed(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join("'" + value.replace("'", "''") + "'" for value in values) + "]"
 
 
-def _key(parts: list[tuple[str, int]]) -> str:
-    """One BIGINT from small integer columns: ``parts`` are (expression, number of values), most significant
-    first; :func:`_unkey` takes it apart."""
-    key = f"CAST({parts[0][0]} AS BIGINT)"
-    for expression, size in parts[1:]:
-        key = f"({key} * {size} + {expression})"
-    return key
+def population_sql(source: str, dates: list[date], codes: DistrictCodes, regions: list[str]) -> str:
+    """The statement for ``dates``: the slim rows (see :func:`_people_sql`)."""
+    return _people_sql(source, dates, codes, regions)[0]
 
 
-def _unkey(keys: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
-    values = []
-    rest = keys.astype(np.int64)
-    for size in reversed(sizes[1:]):
-        rest, value = np.divmod(rest, size)
-        values.append(value.astype(np.intp))
-    values.append(rest.astype(np.intp))
-    return values[::-1]
+def region_values(engine: Engine) -> list[str]:
+    """The district codes the state rows can hold: every value of the events' region columns (the state takes its
+    values from events), in code order."""
+    rows = engine.rows(
+        " UNION ".join(f"SELECT DISTINCT {column} FROM events WHERE {column} IS NOT NULL" for column in REGIONS)
+    )
+    return sorted({str(value) for (value,) in rows})
 
 
-def _layout(codes: DistrictCodes) -> dict[int, list[int]]:
-    """Sizes of the key parts of each grouping (see :func:`population_sql`)."""
-    c = codes.size
-    return {
-        STOCKS: [c, c, c, 3, AGES, 2],
-        DETAILS: [c, c, URBAN_UNKNOWN + 1, len(EDUCATION) + 1, 2],
-    }
-
-
-def population_sql(source: str, dates: list[date], full: list[int], codes: DistrictCodes) -> str:
-    """The statement for ``dates`` (details, households and origins for the date indices ``full``)."""
-    people, which = _people_sql(source, dates, codes)
-    sizes = _layout(codes)
-    parts = []
-    for i, on in enumerate(dates):
-        registered, resident, floating = (which[(kind, i)] for kind in KINDS)
-        bit = 1 << i
-        members = f"AND ({registered} > 0 OR {resident} > 0)"
-        stock = _key(
-            list(zip([registered, resident, floating, "sex", AGE_INDEX, "permit"], sizes[STOCKS], strict=True))
-        )
-        parts.append(
-            f"SELECT {STOCKS * PART_STRIDE + i} AS part, {stock} AS key, count(*) AS n FROM {_dated(on, bit)} "
-            "GROUP BY key"
-        )
-        if i not in full:
-            continue
-        working = f"CAST(coalesce(a BETWEEN {SCHOOLING_AGES[0]} AND {SCHOOLING_AGES[1]}, false) AS INTEGER)"
-        detail = _key(list(zip([registered, resident, "urban", "education", working], sizes[DETAILS], strict=True)))
-        parts.append(
-            f"SELECT {DETAILS * PART_STRIDE + i} AS part, {detail} AS key, count(*) AS n "
-            f"FROM {_dated(on, bit, members)} GROUP BY key"
-        )
-        elderly = f"a >= {ELDERLY_AGE}"
-        per_household = ", ".join(
-            f"count(*) FILTER (WHERE {col} > 0) AS {kind}_members, min(nullif({col}, 0)) AS {kind}_district, "
-            f"count(*) FILTER (WHERE {col} > 0 AND {elderly}) AS {kind}_elderly"
-            for kind, col in (("registered", registered), ("resident", resident))
-        )
-        household_keys = ", ".join(
-            f"{kind}_district AS {kind}_household_d, least({kind}_members, 2) AS {kind}_size, "
-            f"{kind}_members > 0 AND {kind}_elderly = {kind}_members AS {kind}_elderly_only"
-            for kind in BLOCK_KINDS
-        )
-        household_sums = ", ".join(f"sum({kind}_members) AS {kind}_members" for kind in BLOCK_KINDS)
-        parts.append(
-            f"SELECT {HOUSEHOLDS * PART_STRIDE + i} AS part, {household_keys}, count(*) AS n, {household_sums}\n"
-            f"FROM (SELECT household, {per_household} FROM {_dated(on, bit, 'AND household IS NOT NULL ' + members)} "
-            "GROUP BY household)\nGROUP BY ALL"
-        )
-        parts.append(
-            f"SELECT {ORIGINS * PART_STRIDE + i} AS part, {floating} AS origin_d, province, stay, count(*) AS n "
-            f"FROM {_with_stay(on, f'v & {bit} <> 0 AND {floating} > 0')} GROUP BY ALL"
-        )
-    union = "\nUNION ALL BY NAME\n".join(parts)
-    return f"WITH people AS MATERIALIZED ({people}\n)\n{union}"
+LOOKUP_LIMIT = 200  # more distinct district values than this: code them by comparisons instead of a list lookup
 
 
 def read_snapshots(
@@ -320,31 +260,24 @@ def read_snapshots(
         raise ValueError("at most 30 dates at once (one bit each)")
     full_indices = [i for i, on in enumerate(ordered) if on in full]
     codes = DistrictCodes(areas)
-    table = engine.arrow(population_sql(source, ordered, full_indices, codes))
-    part = np.asarray(table.column("part").to_numpy(zero_copy_only=False), dtype=np.int64)
-    sizes = _layout(codes)
-
-    def rows_of(grouping: int, i: int) -> pa.Table:
-        return table.filter(pa.array(part == grouping * PART_STRIDE + i))
-
+    regions = region_values(engine)
+    table = engine.arrow(population_sql(source, ordered, codes, regions if len(regions) <= LOOKUP_LIMIT else []))
+    rows = _Rows(table, codes, households=bool(full_indices))
     result: dict[date, Snapshot] = {}
     for i, on in enumerate(ordered):
-        stock = rows_of(STOCKS, i)
-        n = column_values(stock, "n")
-        registered, resident, floating, sex, age, permit = _unkey(_ints(stock.column("key")), sizes[STOCKS])
-        by_age = {}
-        for kind, coded in (("registered", registered), ("resident", resident)):
-            member, area = codes.rows(coded)
-            by_age[kind] = _count(areas.size, member, area, sex * AGES + age, (3, AGES), n)
-        member, area = codes.rows(floating)
-        by_permit = _count(areas.size, member, area, sex * 2 + permit, (3, 2), n)
+        day = rows.on(i, on)
+        by_age = {
+            str(kind): day.tally(kind, day.member(kind), day.sex * AGES + day.age, (3, AGES)) for kind in BLOCK_KINDS
+        }
+        floating = day.member("floating")
+        by_permit = day.tally("floating", floating, day.sex * 2 + rows.permit, (3, 2))
         snapshot = Snapshot(on, by_age, by_permit.sum(axis=2))
         if i in full_indices:
-            by_stay, by_province = _origins(rows_of(ORIGINS, i), areas, codes)
+            by_stay, by_province = _origins(day, floating)
             snapshot.details = Details(
-                **_schooling(rows_of(DETAILS, i), areas, codes, sizes[DETAILS]),
+                **_schooling(day),
                 permit_holders=by_permit[:, :, 1].sum(axis=1),
-                households=_households(rows_of(HOUSEHOLDS, i), areas, codes),
+                households=_households(day),
                 by_stay=by_stay,
                 by_province=by_province,
             )
@@ -352,46 +285,166 @@ def read_snapshots(
     return result
 
 
-def _ints(column: pa.ChunkedArray, fill: int = 0) -> np.ndarray:
-    return np.asarray(pc.fill_null(column, fill).to_numpy(zero_copy_only=False), dtype=np.int64)
+class _Rows:
+    """The slim rows as NumPy arrays."""
+
+    def __init__(self, table: pa.Table, codes: DistrictCodes, households: bool) -> None:
+        self.codes = codes
+        self.size = codes.areas.size
+        table = table.combine_chunks()
+        self.v = _ints(table, "v")
+        self.district = {kind: _ints(table, kind) for kind in KINDS}
+        self._area_rows: dict[str, np.ndarray] = {}
+        self.resident_in = _ints(table, "resident_in") if "resident_in" in table.column_names else None
+        self.born_known, self.born = _days(table, "born")
+        self.sex = _ints(table, "sex", len(SEXES) + 1) - 1  # as counts_base.sex_index: F 0, M 1, else 2
+        self.urban = _ints(table, "urban", URBAN_UNKNOWN)
+        self.education = _ints(table, "education", len(EDUCATION) + 1) - 1
+        self.permit = _ints(table, "permit")
+        self.since_known, self.since = _days(table, "since")
+        self.province = table.column("province").chunk(0) if table.num_rows else pa.array([], pa.string())
+        self.household: np.ndarray | None = None  # index of each row's household, -1 for none
+        if households:
+            encoded = pc.dictionary_encode(
+                table.column("household").chunk(0) if table.num_rows else pa.array([], pa.string())
+            )
+            self.household = _ints_of(encoded.indices, -1)
+            self.households = len(encoded.dictionary)
+
+    def area_row(self, kind: Kind) -> np.ndarray:
+        """Each row's area row for its district of ``kind`` (0, the city, for a district not listed)."""
+        if kind not in self._area_rows:
+            _, area = self.codes.rows(self.district[kind])
+            self._area_rows[kind] = np.where(area >= 0, area, 0)
+        return self._area_rows[kind]
+
+    def on(self, i: int, on: date) -> _Day:
+        """The rows as they stand on ``on``, the ``i``-th date."""
+        return _Day(self, i, on)
 
 
-def _count(
-    size: int,
-    member: np.ndarray,
-    area: np.ndarray,
-    cell: np.ndarray | None,
-    shape: tuple[int, ...],
-    weights: np.ndarray,
-) -> np.ndarray:
-    """Sum ``weights`` of members into [areas, *shape] (``cell``: each row's flat index into ``shape``): their
-    district row, and the city (row 0). Members without a listed district are first put in row 0, which then gets
-    the whole city's sum."""
-    rows = area[member]
-    flat = np.where(rows >= 0, rows, 0)
-    cells = int(np.prod(shape, dtype=np.int64))
-    if cell is not None:
-        flat = flat * cells + cell[member]
-    counts = np.bincount(flat, weights=weights[member], minlength=size * cells).reshape(size, *shape)
-    counts[0] = counts.sum(axis=0)
-    return counts
+class _Day:
+    """Membership and ages of the slim rows on one date, and counting over areas."""
+
+    def __init__(self, rows: _Rows, i: int, on: date) -> None:
+        self.rows = rows
+        self.on = on
+        self.sex = rows.sex
+        self.district = rows.district
+        self.valid = rows.v & (1 << i) != 0
+        self.members = {kind: self.valid & (rows.district[kind] > 0) for kind in KINDS}
+        if rows.resident_in is not None:  # the resident district counts on the dates its bit is set
+            self.members["resident"] &= rows.resident_in & (1 << i) != 0
+        self.years = _completed_years(on, rows.born, rows.born_known)  # -1: unknown
+        self.age = np.where(self.years < 0, AGE_UNKNOWN, np.minimum(self.years, OPEN_AGE))
+
+    def member(self, kind: Kind) -> np.ndarray:
+        """Rows of members of ``kind`` on the date."""
+        return self.members[kind]
+
+    def tally(self, kind: Kind, member: np.ndarray, cell: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        """Count the rows ``member`` into [areas, *shape] by their district of ``kind`` and ``cell`` (each row's
+        flat index into ``shape``): the city (row 0) gets every member, a district row the members coded to it."""
+        cells = int(np.prod(shape, dtype=np.int64))
+        flat = self.rows.area_row(kind)[member] * cells + cell[member]
+        counts = np.bincount(flat, minlength=self.rows.size * cells).reshape(self.rows.size, *shape)
+        counts[0] = counts.sum(axis=0)
+        return counts.astype(np.float64)
 
 
-def _schooling(
-    table: pa.Table, areas: Areas, codes: DistrictCodes, sizes: list[int]
-) -> dict[str, dict[str, np.ndarray]]:
+def _known(array: pa.Array) -> np.ndarray:
+    """Which values of an Arrow array are not null (its validity bitmap unpacked)."""
+    if not array.null_count:
+        return np.ones(len(array), dtype=bool)
+    bitmap = np.frombuffer(array.buffers()[0], dtype=np.uint8)
+    bits = np.unpackbits(bitmap, bitorder="little")
+    return bits[array.offset : array.offset + len(array)].view(bool)
+
+
+def _values(array: pa.Array) -> np.ndarray:
+    """The value buffer of a fixed-width Arrow array as NumPy, without a copy (a null's slot holds any value)."""
+    dtype = np.dtype(array.type.to_pandas_dtype()) if not pa.types.is_date32(array.type) else np.dtype(np.int32)
+    return np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * dtype.itemsize)
+
+
+def _ints_of(array: pa.Array, fill: int = 0) -> np.ndarray:
+    """An integer (or date, as days since 1970-01-01) Arrow array as int64, nulls as ``fill``."""
+    values = _values(array).astype(np.int64)
+    if array.null_count:
+        values[~_known(array)] = fill
+    return values
+
+
+def _ints(table: pa.Table, name: str, fill: int = 0) -> np.ndarray:
+    """A column of a table of single chunks as int64, nulls as ``fill``."""
+    if not table.num_rows:
+        return np.zeros(0, dtype=np.int64)
+    return _ints_of(table.column(name).chunk(0), fill)
+
+
+def _days(table: pa.Table, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(which are known, days since 1970-01-01 with 0 for unknown) of a date column of a table of single chunks."""
+    if not table.num_rows:
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
+    column = table.column(name).chunk(0)
+    return _known(column), _ints_of(column)
+
+
+def _day_number(on: date) -> int:
+    return (on - EPOCH).days
+
+
+def _last_day(year: int, month: int, day: int) -> date:
+    """The date (year, month, day), or the month's last day when the month is shorter."""
+    while True:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            day -= 1
+
+
+def _months_before(on: date, months: int) -> date:
+    index = on.year * 12 + on.month - 1 - months
+    return _last_day(index // 12, index % 12 + 1, on.day)
+
+
+def _reached(days: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """For each day, how many of ``thresholds`` (descending day numbers) it is on or before."""
+    ascending = thresholds[::-1]
+    return len(ascending) - np.searchsorted(ascending, days, side="left")
+
+
+def _completed_years(on: date, born: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Completed years on ``on`` of persons born on the day numbers ``born``, as ``age_sql`` computes them
+    ((yyyymmdd of the date - yyyymmdd of the birth) // 10000, truncated toward zero), capped at MAX_YEARS; -1 for
+    an unknown birth date or a negative age (born a year or more after the date).
+
+    k completed years <=> born on or before the same day k years earlier (28 February for 29 February), so the age
+    is a count of thresholds reached. Born after the date but less than a year after, the truncated difference is 0.
+    """
+    thresholds = np.array([_day_number(_last_day(on.year - k, on.month, on.day)) for k in range(1, MAX_YEARS + 1)])
+    # The last day whose yyyymmdd is less than the date's plus 10000: the day before the same day a year later.
+    latest = _day_number(_last_day(on.year + 1, on.month, on.day)) - (1 if on.month != 2 or on.day != 29 else 0)
+    # A table over the days from the oldest threshold to the latest day: one lookup per person.
+    first = int(thresholds[-1])
+    table = _reached(np.arange(first, latest + 1), thresholds)
+    offset = np.minimum(np.maximum(born - first, 0), len(table) - 1)  # before the oldest threshold: as table[0]
+    years = table[offset]
+    return np.where(known & (born <= latest), years, -1)
+
+
+def _schooling(day: _Day) -> dict[str, dict[str, np.ndarray]]:
     """Urban persons, persons with an urban-rural code, years of schooling and persons aged 16-59 with an education
     record, per block and area."""
-    n = column_values(table, "n")
-    registered, resident, urban, education, working = _unkey(_ints(table.column("key")), sizes)
+    rows = day.rows
+    working = ((day.years >= SCHOOLING_AGES[0]) & (day.years <= SCHOOLING_AGES[1])).astype(np.int64)
     shape = (URBAN_UNKNOWN + 1, len(EDUCATION) + 1, 2)
-    cell = (urban * shape[1] + education) * 2 + working
+    cell = (rows.urban * shape[1] + rows.education) * 2 + working
     sums: dict[str, dict[str, np.ndarray]] = {
         name: {} for name in ("urban", "urban_known", "schooling_years", "schooling_known")
     }
-    for kind, coded in (("registered", registered), ("resident", resident)):
-        member, area = codes.rows(coded)
-        counts = _count(areas.size, member, area, cell, shape, n)
+    for kind in BLOCK_KINDS:
+        counts = day.tally(kind, day.member(kind), cell, shape)
         sums["urban"][kind] = counts[:, 1].sum(axis=(1, 2))
         sums["urban_known"][kind] = counts[:, :URBAN_UNKNOWN].sum(axis=(1, 2, 3))
         schooled = counts[:, :, : len(EDUCATION), 1].sum(axis=1)  # [areas, education codes]
@@ -400,36 +453,53 @@ def _schooling(
     return sums
 
 
-def _origins(table: pa.Table, areas: Areas, codes: DistrictCodes) -> tuple[np.ndarray, list[dict[str, int]]]:
-    member, rows = codes.rows(_ints(table.column("origin_d")))
-    stay = _ints(table.column("stay"), len(STAY_LABELS))
-    n = column_values(table, "n")
-    by_stay = _count(areas.size, member, rows, stay, (len(STAY_LABELS) + 1,), n)
-    by_province: list[dict[str, int]] = [{} for _ in range(areas.size)]
-    for is_member, row, province, count in zip(
-        member.tolist(), rows.tolist(), table.column("province").to_pylist(), n.tolist(), strict=True
-    ):
-        if not is_member:
-            continue
-        key = f"{province}0000" if province else ""
-        for area in (0, row) if row >= 0 else (0,):
-            by_province[area][key] = by_province[area].get(key, 0) + int(count)
+def _origins(day: _Day, floating: np.ndarray) -> tuple[np.ndarray, list[dict[str, int]]]:
+    """The floating population on the date by time lived in the city (whole months since moving in, in the groups
+    of STAY_LABELS; the last index for unknown) and by province of hukou, per area."""
+    rows = day.rows
+    on = day.on
+    # The bucket is the number of bounds B reached: B whole months lived by ``on`` <=> moved in on or before the
+    # same day B months earlier (the month's last day when it is shorter), as the months arithmetic of the SQL had it.
+    reached = np.array([_day_number(_months_before(on, bound)) for bound in STAY_BOUNDS_MONTHS])
+    stay = np.where(rows.since_known, _reached(rows.since, reached), len(STAY_LABELS))
+    by_stay = day.tally("floating", floating, stay, (len(STAY_LABELS) + 1,))
+    provinces = pc.dictionary_encode(rows.province.filter(pa.array(floating)))
+    names = [f"{p}0000" if p else "" for p in provinces.dictionary.to_pylist()]
+    index = np.asarray(pc.fill_null(provinces.indices, len(names)).to_numpy(zero_copy_only=False), dtype=np.int64)
+    keys = sorted(set(names) | {""})  # null and '' both mean unknown
+    position = np.array([keys.index(name) for name in names] + [keys.index("")], dtype=np.int64)
+    cell = np.zeros(len(floating), dtype=np.int64)
+    cell[floating] = position[index]
+    counts = day.tally("floating", floating, cell, (len(keys),))
+    by_province = [
+        {key: int(count) for key, count in zip(keys, area.tolist(), strict=True) if count} for area in counts
+    ]
     return by_stay, by_province
 
 
-def _households(table: pa.Table, areas: Areas, codes: DistrictCodes) -> dict[str, np.ndarray]:
-    households = column_values(table, "n")
+def _households(day: _Day) -> dict[str, np.ndarray]:
+    """Per block and area: households, their members, one-person and elderly-only (every member 60 or older)
+    households. A household belongs to a block when one of its members does (valid on the date, a member of that
+    block); its district is the smallest of those members' (coded values keep the codes' order)."""
+    rows = day.rows
+    assert rows.household is not None
+    size = rows.size
     result: dict[str, np.ndarray] = {}
     for kind in BLOCK_KINDS:
-        member, rows = codes.rows(_ints(table.column(f"{kind}_household_d")))
-        size = _ints(table.column(f"{kind}_size"))
-        elderly = np.asarray(
-            pc.fill_null(table.column(f"{kind}_elderly_only"), False).to_numpy(zero_copy_only=False), dtype=bool
-        )
-        target = np.zeros((areas.size, 4))
-        for column, weights in enumerate(
-            (households, column_values(table, f"{kind}_members"), households * (size == 1), households * elderly)
-        ):
-            target[:, column] = _count(areas.size, member, rows, None, (), weights)
-        result[kind] = target
+        member = day.member(kind) & (rows.household >= 0)
+        household = rows.household[member]
+        district = day.district[kind][member]
+        members = np.bincount(household, minlength=rows.households)
+        elderly = np.bincount(household[day.years[member] >= ELDERLY_AGE], minlength=rows.households)
+        smallest = np.full(rows.households, np.iinfo(np.int64).max)
+        np.minimum.at(smallest, household, district)
+        present = members > 0
+        _, area = rows.codes.rows(smallest[present])
+        counts = members[present]
+        target = np.zeros((size, 4))
+        flat = np.where(area >= 0, area, 0)
+        for column, weights in enumerate((np.ones(len(counts)), counts, counts == 1, elderly[present] == counts)):
+            target[:, column] = np.bincount(flat, weights=np.asarray(weights, dtype=np.float64), minlength=size)
+        target[0] = target.sum(axis=0)
+        result[str(kind)] = target
     return result
