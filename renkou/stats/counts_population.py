@@ -213,13 +213,17 @@ def _people_sql(
     mask = " + ".join(f"{1 << i} * CAST({_valid(on)} AS INTEGER)" for i, on in enumerate(dates))
     # Text attributes as positions in constant lists (null when not listed), and dates as dates: functions of one
     # dictionary-compressed column are worked out once per distinct value; NumPy finishes the coding (_Rows).
+    # The province of hukou: the first two characters of the code, as a position among those of ``regions``.
+    province = "left(hukou_text, 2)"
+    if regions:
+        province = f"CAST(list_position({_listed(tuple(_provinces(regions)))}, {province}) AS SMALLINT)"
     sql = f"""
 SELECT v, {", ".join(members)},
   s.birth_date AS born, CAST(list_position({_listed(SEXES)}, s.sex) AS TINYINT) AS sex,
   CAST(starts_with(s.urban_rural, '1') AS TINYINT) AS urban,
   CAST(list_position({_listed(EDUCATION)}, s.education) AS TINYINT) AS education,
   CAST(list_position(['valid'], s.permit_status) AS TINYINT) AS permit,
-  s.household_id AS household, left(hukou_text, 2) AS province, s.residence_since AS since
+  s.household_id AS household, {province} AS province, s.residence_since AS since
 FROM (
   SELECT CAST({mask} AS INTEGER) AS v, {coded}, s.hukou_region AS hukou_text,
     s.* EXCLUDE ({", ".join(REGIONS)})
@@ -228,6 +232,10 @@ FROM (
 ) s
 WHERE v <> 0"""
     return sql, which
+
+
+def _provinces(regions: list[str]) -> list[str]:
+    return sorted({region[:2] for region in regions})
 
 
 def _listed(values: tuple[str, ...]) -> str:
@@ -261,8 +269,9 @@ def read_snapshots(
     full_indices = [i for i, on in enumerate(ordered) if on in full]
     codes = DistrictCodes(areas)
     regions = region_values(engine)
-    table = engine.arrow(population_sql(source, ordered, codes, regions if len(regions) <= LOOKUP_LIMIT else []))
-    rows = _Rows(table, codes, households=bool(full_indices))
+    lookup = regions if len(regions) <= LOOKUP_LIMIT else []
+    table = engine.arrow(population_sql(source, ordered, codes, lookup))
+    rows = _Rows(table, codes, households=bool(full_indices), provinces=_provinces(lookup))
     result: dict[date, Snapshot] = {}
     for i, on in enumerate(ordered):
         day = rows.on(i, on)
@@ -288,7 +297,7 @@ def read_snapshots(
 class _Rows:
     """The slim rows as NumPy arrays."""
 
-    def __init__(self, table: pa.Table, codes: DistrictCodes, households: bool) -> None:
+    def __init__(self, table: pa.Table, codes: DistrictCodes, households: bool, provinces: list[str]) -> None:
         self.codes = codes
         self.size = codes.areas.size
         table = table.combine_chunks()
@@ -302,7 +311,15 @@ class _Rows:
         self.education = _ints(table, "education", len(EDUCATION) + 1) - 1
         self.permit = _ints(table, "permit")
         self.since_known, self.since = _days(table, "since")
-        self.province = table.column("province").chunk(0) if table.num_rows else pa.array([], pa.string())
+        # Each row's province of hukou as an index into province_names, -1 when unknown.
+        province = table.column("province").chunk(0) if table.num_rows else pa.array([], pa.int16())
+        if pa.types.is_integer(province.type):
+            self.province = _ints_of(province) - 1
+            self.province_names = provinces
+        else:
+            encoded = pc.dictionary_encode(province)
+            self.province = _ints_of(encoded.indices, -1)
+            self.province_names = [str(name) for name in encoded.dictionary.to_pylist()]
         self.household: np.ndarray | None = None  # index of each row's household, -1 for none
         if households:
             encoded = pc.dictionary_encode(
@@ -463,14 +480,10 @@ def _origins(day: _Day, floating: np.ndarray) -> tuple[np.ndarray, list[dict[str
     reached = np.array([_day_number(_months_before(on, bound)) for bound in STAY_BOUNDS_MONTHS])
     stay = np.where(rows.since_known, _reached(rows.since, reached), len(STAY_LABELS))
     by_stay = day.tally("floating", floating, stay, (len(STAY_LABELS) + 1,))
-    provinces = pc.dictionary_encode(rows.province.filter(pa.array(floating)))
-    names = [f"{p}0000" if p else "" for p in provinces.dictionary.to_pylist()]
-    index = np.asarray(pc.fill_null(provinces.indices, len(names)).to_numpy(zero_copy_only=False), dtype=np.int64)
-    keys = sorted(set(names) | {""})  # null and '' both mean unknown
+    names = [f"{name}0000" if name else "" for name in rows.province_names]
+    keys = sorted(set(names) | {""})  # '' and unknown alike
     position = np.array([keys.index(name) for name in names] + [keys.index("")], dtype=np.int64)
-    cell = np.zeros(len(floating), dtype=np.int64)
-    cell[floating] = position[index]
-    counts = day.tally("floating", floating, cell, (len(keys),))
+    counts = day.tally("floating", floating, position[rows.province], (len(keys),))
     by_province = [
         {key: int(count) for key, count in zip(keys, area.tolist(), strict=True) if count} for area in counts
     ]
