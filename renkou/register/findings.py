@@ -27,8 +27,13 @@ KINDS_ZH = {
 _LIFE_EVENTS = "('birth', 'death', 'correction', 'baseline')"
 
 
-def _checks(batch_id: int) -> dict[str, str]:
-    touched = f"(SELECT DISTINCT subject_id FROM events WHERE batch_id = {batch_id})"
+def _checks(batch_id: int, touched_table: str | None = None) -> dict[str, str]:
+    """SQL of each check for the persons of ``batch_id`` (listed in ``touched_table`` when the caller made one)."""
+    touched = (
+        f"(SELECT subject_id FROM {touched_table})"
+        if touched_table
+        else f"(SELECT DISTINCT subject_id FROM events WHERE batch_id = {batch_id})"
+    )
     mine = f"e.subject_id IN {touched}"
     return {
         "death_hukou_active": (
@@ -54,17 +59,22 @@ def _checks(batch_id: int) -> dict[str, str]:
             f"AND l.event_type IN ('residence_left', 'address_changed') "
             f"AND l.occurred_on BETWEEN p.occurred_on AND e.occurred_on)"
         ),
+        # Birth dates are gathered only for persons with an event that can come before birth (a baseline batch
+        # has none, so its millions of persons cost one scan, not an aggregate and a join).
         "event_before_birth": (
+            f"WITH e AS (SELECT subject_id, event_id, occurred_on FROM events "
+            f"WHERE event_type NOT IN {_LIFE_EVENTS} AND subject_id IN {touched}) "
             f"SELECT e.subject_id, e.event_id, e.occurred_on, 'born ' || CAST(b.birth_date AS VARCHAR) "
-            f"FROM events e JOIN (SELECT subject_id, max(birth_date) AS birth_date FROM events "
-            f"WHERE subject_id IN {touched} AND birth_date IS NOT NULL GROUP BY subject_id) b USING (subject_id) "
-            f"WHERE {mine} AND e.occurred_on < b.birth_date AND e.event_type NOT IN {_LIFE_EVENTS}"
+            f"FROM e JOIN (SELECT subject_id, max(birth_date) AS birth_date FROM events "
+            f"WHERE subject_id IN (SELECT subject_id FROM e) AND birth_date IS NOT NULL GROUP BY subject_id) b "
+            f"USING (subject_id) WHERE e.occurred_on < b.birth_date"
         ),
+        # d holds only this batch's persons, so the join needs no second test of who was touched.
         "event_after_death": (
             f"SELECT e.subject_id, e.event_id, e.occurred_on, 'died ' || CAST(d.died AS VARCHAR) "
             f"FROM events e JOIN (SELECT subject_id, min(occurred_on) AS died FROM events "
             f"WHERE subject_id IN {touched} AND event_type = 'death' GROUP BY subject_id) d USING (subject_id) "
-            f"WHERE {mine} AND e.occurred_on > d.died AND e.event_type NOT IN {_LIFE_EVENTS} "
+            f"WHERE e.occurred_on > d.died AND e.event_type NOT IN {_LIFE_EVENTS} "
             f"AND e.event_type NOT IN ('hukou_out', 'residence_left', 'permit_cancelled')"
         ),
         "hukou_out_twice": (
@@ -82,7 +92,12 @@ def run_checks(engine: Engine, batch_id: int, found_at: datetime) -> dict[str, i
     """Run every check for the persons of ``batch_id``; store new findings; return counts per kind."""
     counts: dict[str, int] = {}
     stamp = f"TIMESTAMP '{found_at.isoformat(sep=' ')}'"
-    for kind, sql in _checks(int(batch_id)).items():
+    # The batch's persons, found once for all checks.
+    engine.execute(
+        f"CREATE OR REPLACE TEMP TABLE rk_check_subjects AS SELECT DISTINCT subject_id FROM events "
+        f"WHERE batch_id = {int(batch_id)}"
+    )
+    for kind, sql in _checks(int(batch_id), "rk_check_subjects").items():
         next_id = int(engine.scalar("SELECT coalesce(max(finding_id), 0) FROM findings"))
         engine.execute(
             f"INSERT INTO findings SELECT {next_id} + row_number() OVER (ORDER BY event_id), {batch_id}, '{kind}', "
@@ -93,4 +108,5 @@ def run_checks(engine: Engine, batch_id: int, found_at: datetime) -> dict[str, i
         added = int(engine.scalar(f"SELECT count(*) FROM findings WHERE batch_id = {batch_id} AND kind = '{kind}'"))
         if added:
             counts[kind] = added
+    engine.execute("DROP TABLE rk_check_subjects")
     return counts

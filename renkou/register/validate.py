@@ -23,6 +23,7 @@ DATE_FORMATS = (
     "%Y/%m/%d %H:%M:%S",
 )
 EARLIEST_YEAR = 1880
+_ID_SHAPE = "'[0-9]{17}[0-9X]'"  # an 18-character number needing no normalisation
 
 
 def _literal(text: str) -> str:
@@ -44,7 +45,7 @@ def install_macros(engine: Engine) -> None:
         # The common case (18 ASCII characters) passes untouched; anything else has whitespace (incl. the
         # ideographic space) removed, full-width digits and x made ASCII, upper case, and a 15-digit number upgraded.
         "CREATE OR REPLACE TEMP MACRO rk_norm_id(x) AS CASE WHEN x IS NULL THEN NULL "
-        "WHEN regexp_full_match(x, '[0-9]{17}[0-9X]') THEN x "
+        f"WHEN regexp_full_match(x, {_ID_SHAPE}) THEN x "
         "ELSE rk_upgrade_id(upper(translate(regexp_replace(x, '[\\s\u3000]', '', 'g'), "
         "'０１２３４５６７８９ｘＸ', '0123456789XX'))) END",
         "CREATE OR REPLACE TEMP MACRO rk_upgrade_id(n) AS CASE "
@@ -54,15 +55,19 @@ def install_macros(engine: Engine) -> None:
         "CREATE OR REPLACE TEMP MACRO rk_id_birth(n) AS CASE WHEN substr(n, 7, 4) = '0000' THEN NULL ELSE "
         "CAST(try_strptime(substr(n, 7, 8), '%Y%m%d') AS DATE) END",
         # Precedence mirrors renkou.ids.parse_id; ``birth`` and ``check`` are computed once by the caller.
-        "CREATE OR REPLACE TEMP MACRO rk_reason_of(n, birth, check_char, today) AS CASE "
+        # ``shaped``: the number is known to be 17 digits and a digit or X (then the characters and the length
+        # need no second look; AND evaluates its right side only where the left holds).
+        "CREATE OR REPLACE TEMP MACRO rk_reason_shaped(n, shaped, birth, check_char, today) AS CASE "
         "WHEN n IS NULL OR n = '' THEN 'id_missing' "
-        "WHEN NOT regexp_full_match(n, '[0-9]*X?') THEN 'id_characters' "
-        "WHEN length(n) <> 18 THEN 'id_length' "
+        "WHEN NOT shaped AND NOT regexp_full_match(n, '[0-9]*X?') THEN 'id_characters' "
+        "WHEN NOT shaped AND length(n) <> 18 THEN 'id_length' "
         "WHEN birth IS NULL THEN 'id_impossible_date' "
         "WHEN birth > today THEN 'id_future_date' "
         f"WHEN birth < DATE '{EARLIEST_YEAR}-01-01' THEN 'id_too_old' "
         "WHEN check_char <> substr(n, 18, 1) THEN 'id_checksum' "
         "ELSE NULL END",
+        "CREATE OR REPLACE TEMP MACRO rk_reason_of(n, birth, check_char, today) AS "
+        "rk_reason_shaped(n, false, birth, check_char, today)",
         "CREATE OR REPLACE TEMP MACRO rk_id_reason(n, today) AS "
         "rk_reason_of(n, rk_id_birth(n), rk_check_char(substr(n, 1, 17)), today)",
         "CREATE OR REPLACE TEMP MACRO rk_id_sex(n) AS "
@@ -81,17 +86,28 @@ def _code_case(column: str, code_list: tuple[codes.Code, ...]) -> str:
     by_code: dict[str, list[str]] = {}
     for spelling, code in table.items():
         by_code.setdefault(code, []).append(spelling)
+    # Equalities, the code itself first: DuckDB runs a list IN (...) as a hash join of its own, one per code.
     branches = " ".join(
-        f"WHEN {column} IN ({', '.join(_literal(s) for s in sorted(set(spellings)))}) THEN {_literal(code)}"
+        f"WHEN {_any_of(column, _code_first(code, spellings))} THEN {_literal(code)}"
         for code, spellings in by_code.items()
     )
     return f"CASE WHEN {column} IS NULL THEN NULL {branches} ELSE '?' END"
 
 
+def _code_first(code: str, spellings: list[str]) -> list[str]:
+    """The spellings of ``code``, the code itself first (the spelling most files use)."""
+    return sorted(set(spellings), key=lambda spelling: (spelling != code, spelling))
+
+
+def _any_of(column: str, values: list[str] | tuple[str, ...]) -> str:
+    """``column IN (values)`` as a chain of equalities (same result, NULL included)."""
+    return "(" + " OR ".join(f"{column} = {_literal(v)}" for v in values) + ")"
+
+
 def _event_type_case(column: str) -> str:
     mapping = event_type_map()
     branches = " ".join(f"WHEN {_literal(k)} THEN {_literal(v)}" for k, v in mapping.items())
-    return f"CASE trim({column}) {branches} ELSE NULL END"
+    return f"CASE {column} {branches} ELSE NULL END"  # staged values are trimmed already
 
 
 def checked_sql(feed: Feed, stage: str, today: str) -> str:
@@ -104,7 +120,7 @@ def checked_sql(feed: Feed, stage: str, today: str) -> str:
     normalised = [
         "s.line",
         f"s.event_type AS event_type_raw, {_event_type_case('s.event_type')} AS event_type",
-        "rk_norm_id(s.id_number) AS id_number",
+        f"regexp_full_match(s.id_number, {_ID_SHAPE}) AS id_shaped",
         "s.id_number AS id_number_raw",
     ]
     checks: list[tuple[str, str, str]] = []  # (condition, reason, column)
@@ -124,8 +140,10 @@ def checked_sql(feed: Feed, stage: str, today: str) -> str:
             checks.append((f"{name} = '?'", "code_invalid", name))
         elif spec.kind == "region":
             normalised.append(f"s.{name} AS {name}")
-            checks.append((f"NOT regexp_full_match({name}, '[0-9]{{6}}')", "region_invalid", name))
-            checks.append((f"{name} NOT IN (SELECT code FROM rk_known_divisions)", "region_unknown", name))
+            # A known code is six digits (the list is taken so), so the pattern is tried only on unknown codes.
+            known = f"{name} IN (SELECT code FROM rk_known_divisions WHERE regexp_full_match(code, '[0-9]{{6}}'))"
+            checks.append((f"NOT ({known}) AND NOT regexp_full_match({name}, '[0-9]{{6}}')", "region_invalid", name))
+            checks.append((f"NOT ({known})", "region_unknown", name))
         else:
             normalised.append(f"s.{name} AS {name}")
             if name in {"name", "household_id", "record_no", "permit_no", "ethnicity"}:
@@ -134,16 +152,12 @@ def checked_sql(feed: Feed, stage: str, today: str) -> str:
     first: list[tuple[str, str, str]] = [
         ("event_type_raw IS NULL", "required_missing", "event_type"),
         ("event_type IS NULL", "event_type_unknown", "event_type"),
-        (
-            f"event_type NOT IN ({', '.join(_literal(t) for t in feed.event_types)})",
-            "event_type_not_in_feed",
-            "event_type",
-        ),
+        (f"NOT {_any_of('event_type', feed.event_types)}", "event_type_not_in_feed", "event_type"),
     ]
     id_checks = [
         (
-            f"rk_reason_of(id_number, id_birth, id_check, {today_sql}) IS NOT NULL",
-            f"rk_reason_of(id_number, id_birth, id_check, {today_sql})",
+            f"rk_reason_shaped(id_number, coalesce(id_shaped, false), id_birth, id_check, {today_sql}) IS NOT NULL",
+            f"rk_reason_shaped(id_number, coalesce(id_shaped, false), id_birth, id_check, {today_sql})",
             "id_number",
         ),
         (
@@ -200,10 +214,13 @@ def checked_sql(feed: Feed, stage: str, today: str) -> str:
         f"THEN {reason} || chr(31) || {_literal(col)}"
         for conditions, reason, col in merged
     )
+    # The ID number as given when it already has the standard's shape (the common case: one pattern test per row),
+    # normalised otherwise.
     identity_facts = (
         "SELECT *, rk_id_birth(id_number) AS id_birth, "
         "rk_check_num(TRY_CAST(substr(id_number, 1, 17) AS BIGINT)) AS id_check "
-        f"FROM (SELECT {', '.join(normalised)} FROM {stage} s)"
+        "FROM (SELECT *, CASE WHEN id_shaped THEN id_number_raw ELSE rk_norm_id(id_number_raw) END AS id_number "
+        f"FROM (SELECT {', '.join(normalised)} FROM {stage} s))"
     )
     return (
         "SELECT * EXCLUDE (verdict), NULLIF(split_part(verdict, chr(31), 1), '') AS reason, "
