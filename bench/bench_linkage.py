@@ -150,6 +150,7 @@ def main() -> None:
     result = score(left_f, right_f, settings)
     timed("Splink: u sampling, EM, blocking and scoring", t, c)
     print("  Splink stages (wall s): " + ", ".join(f"{k} {v:.1f}" for k, v in result.stages.items()), flush=True)
+    print("  pairs per rule: " + ", ".join(f"{k} {v:,}" for k, v in result.per_rule.items()), flush=True)
     t, c = time.perf_counter(), cpu_seconds()
     decided = decide_table(
         left["unique_id"],
@@ -185,6 +186,7 @@ def main() -> None:
         *(f"| {label} | {w:.1f} | {cpu:.1f} |" for label, (w, cpu) in timings.items()),
         "",
         "- Splink stages (wall s): " + ", ".join(f"{k} {v:.1f}" for k, v in result.stages.items()),
+        "- pairs per blocking rule: " + ", ".join(f"{k} {v:,}" for k, v in result.per_rule.items()),
         f"- auto-linked {n_auto:,}, precision {correct / max(n_auto, 1):.4%}",
         f"- recall (all records) {correct / args.records:.2%}; records with a mistyped ID {typo_correct / typo_total:.2%}",
         f"- sent to review {review / args.records:.2%}",

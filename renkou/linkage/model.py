@@ -30,6 +30,8 @@ class ModelResult:
     comparisons: int = 0
     # Wall seconds per stage (guard, u sampling, EM, scoring), for the benchmark.
     stages: dict[str, float] = field(default_factory=dict)
+    # Pairs each prediction blocking rule makes on its own (before Splink removes the overlaps).
+    per_rule: dict[str, int] = field(default_factory=dict)
 
 
 def _comparisons() -> list[ComparisonCreator | dict[str, Any]]:
@@ -107,13 +109,20 @@ def _score(left: pa.Table, right: pa.Table, settings: LinkSettings, spill: str) 
     stages: dict[str, float] = {}
     clock = time.perf_counter()
     per_rule = pairs_per_rule(connection, "left_in", "right_in", settings.blocking_rules)
-    training = pairs_per_rule(connection, "left_in", "right_in", settings.training_blocking_rules)
+    # EM learns the m probabilities from a sample of the file: its cost then does not grow with the file (the
+    # scoring still covers every row).
+    training_left = _training_sample(left, settings.max_training_records)
+    connection.register("training_in", training_left)
+    training = pairs_per_rule(connection, "training_in", "right_in", settings.training_blocking_rules)
     budget = settings.max_pairs_per_record * max(left.num_rows, 1)
-    for rule, count in {**per_rule, **training}.items():
-        if count > budget:
+    training_budget = settings.max_pairs_per_record * max(training_left.num_rows, 1)
+    checks = [(rule, count, budget) for rule, count in per_rule.items()]
+    checks += [(rule, count, training_budget) for rule, count in training.items()]
+    for rule, count, limit in checks:
+        if count > limit:
             raise UserError(
-                f"分块规则 {rule} 产生 {count:,} 对比较，超过上限 {budget:,.0f}（max_pairs_per_record）",
-                f"blocking rule {rule} generates {count:,} comparisons, above the limit {budget:,.0f} "
+                f"分块规则 {rule} 产生 {count:,} 对比较，超过上限 {limit:,.0f}（max_pairs_per_record）",
+                f"blocking rule {rule} generates {count:,} comparisons, above the limit {limit:,.0f} "
                 "(max_pairs_per_record)",
             )
     messages: list[str] = []
@@ -137,8 +146,13 @@ def _score(left: pa.Table, right: pa.Table, settings: LinkSettings, spill: str) 
         max_iterations=settings.max_iterations,
         em_convergence=settings.em_convergence,
     )
-    frames = [db_api.register(left, table_name="linkage_left"), db_api.register(right, table_name="linkage_right")]
-    linker = Linker(frames, creator, log_level=None)
+    right_frame = db_api.register(right, table_name="linkage_right")
+    frames = [db_api.register(left, table_name="linkage_left"), right_frame]
+    sampled = training_left.num_rows < left.num_rows
+    training_frames = (
+        [db_api.register(training_left, table_name="linkage_training"), right_frame] if sampled else frames
+    )
+    linker = Linker(training_frames, creator, log_level=None)
     stages["guard"], clock = time.perf_counter() - clock, time.perf_counter()
     linker.training.estimate_u_using_random_sampling(max_pairs=settings.max_pairs_for_u, seed=1)
     stages["u"], clock = time.perf_counter() - clock, time.perf_counter()
@@ -161,14 +175,14 @@ def _score(left: pa.Table, right: pa.Table, settings: LinkSettings, spill: str) 
             converged = False
             first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
             messages.append(f"EM on {name} failed: {first_line}")
-            linker = Linker(frames, before, log_level=None)
+            linker = Linker(training_frames, before, log_level=None)
             continue
         if _not_finite(linker.misc.save_model_to_json()):
             # A block without any true match (e.g. every row left is for a person the register does not know)
             # gives EM 0/0 for the m probabilities: NaN, which Splink cannot even write into its scoring SQL.
             converged = False
             messages.append(f"EM on {name} failed: estimates not finite (the block holds no true match)")
-            linker = Linker(frames, before, log_level=None)
+            linker = Linker(training_frames, before, log_level=None)
             continue
         trained += 1
         history = session._core_model_settings_history
@@ -179,6 +193,9 @@ def _score(left: pa.Table, right: pa.Table, settings: LinkSettings, spill: str) 
     if trained == 0:
         converged = False
         messages.append("EM had no pairs to train on under any training rule: the model is untrained")
+    if sampled:
+        # The trained model scores the whole file.
+        linker = Linker(frames, linker.misc.save_model_to_json(), log_level=None)
     stages["em"], clock = time.perf_counter() - clock, time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=settings.lower_threshold)
     pairs = connection.sql(
@@ -186,7 +203,17 @@ def _score(left: pa.Table, right: pa.Table, settings: LinkSettings, spill: str) 
     ).to_arrow_table()
     connection.close()  # before its spill folder goes
     stages["predict"] = time.perf_counter() - clock
-    return ModelResult(pairs, converged, messages, sum(per_rule.values()), stages)
+    return ModelResult(pairs, converged, messages, sum(per_rule.values()), stages, per_rule)
+
+
+def _training_sample(left: pa.Table, limit: int) -> pa.Table:
+    """At most ``limit`` rows of ``left``, drawn at random (fixed seed: a run is reproducible), in their order."""
+    if left.num_rows <= limit:
+        return left
+    import numpy as np
+
+    rows = np.sort(np.random.default_rng(1).choice(left.num_rows, size=limit, replace=False))
+    return left.take(pa.array(rows))
 
 
 def _not_finite(model: dict[str, Any]) -> bool:

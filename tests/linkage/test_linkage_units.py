@@ -170,3 +170,15 @@ def test_memory_limit_setting_is_checked() -> None:
     assert LinkSettings(memory_limit="512MB").memory_limit == "512MB"
     with pytest.raises(ValueError, match="memory_limit"):
         LinkSettings(memory_limit="lots")
+
+
+def test_training_sample_is_bounded_reproducible_and_in_order() -> None:
+    from renkou.linkage.model import _training_sample
+
+    table = pa.table({"unique_id": [f"r{i}" for i in range(1000)], "n": list(range(1000))})
+    assert _training_sample(table, 1000) is table  # small files train on every row
+    sample = _training_sample(table, 100)
+    again = _training_sample(table, 100)
+    positions = sample["n"].to_pylist()
+    assert sample.num_rows == 100 and len(set(positions)) == 100
+    assert positions == sorted(positions) and positions == again["n"].to_pylist()
