@@ -56,6 +56,7 @@ SCHOOL_YEARS = np.array([YEARS_OF_SCHOOLING[code] for code in EDUCATION], dtype=
 URBAN_UNKNOWN = 2
 MAX_YEARS = max(OPEN_AGE, ELDERLY_AGE, SCHOOLING_AGES[1]) + 1  # ages are exact up to this, then capped
 EPOCH = date(1970, 1, 1)
+UNKNOWN_DAY = 10**9  # day number standing for an unknown birth date: later than any date, so of unknown age
 
 
 @dataclass
@@ -301,11 +302,13 @@ class _Rows:
         self.codes = codes
         self.size = codes.areas.size
         table = table.combine_chunks()
-        self.v = _ints(table, "v")
-        self.district = {kind: _ints(table, kind) for kind in KINDS}
+        self.v = _native(table, "v")
+        self.district = {kind: _native(table, kind) for kind in KINDS}
+        self.positive = {kind: self.district[kind] > 0 for kind in KINDS}
         self._area_rows: dict[str, np.ndarray] = {}
-        self.resident_in = _ints(table, "resident_in") if "resident_in" in table.column_names else None
-        self.born_known, self.born = _days(table, "born")
+        self.resident_in = _native(table, "resident_in") if "resident_in" in table.column_names else None
+        born_known, self.born = _days(table, "born")
+        self.born[~born_known] = UNKNOWN_DAY
         self.sex = _ints(table, "sex", len(SEXES) + 1) - 1  # as counts_base.sex_index: F 0, M 1, else 2
         self.urban = _ints(table, "urban", URBAN_UNKNOWN)
         self.education = _ints(table, "education", len(EDUCATION) + 1) - 1
@@ -331,8 +334,8 @@ class _Rows:
     def area_row(self, kind: Kind) -> np.ndarray:
         """Each row's area row for its district of ``kind`` (0, the city, for a district not listed)."""
         if kind not in self._area_rows:
-            _, area = self.codes.rows(self.district[kind])
-            self._area_rows[kind] = np.where(area >= 0, area, 0)
+            _, area = self.codes.rows(np.arange(self.codes.size))
+            self._area_rows[kind] = np.maximum(area, 0)[self.district[kind]]
         return self._area_rows[kind]
 
     def on(self, i: int, on: date) -> _Day:
@@ -349,11 +352,10 @@ class _Day:
         self.sex = rows.sex
         self.district = rows.district
         self.valid = rows.v & (1 << i) != 0
-        self.members = {kind: self.valid & (rows.district[kind] > 0) for kind in KINDS}
+        self.members = {kind: self.valid & rows.positive[kind] for kind in KINDS}
         if rows.resident_in is not None:  # the resident district counts on the dates its bit is set
             self.members["resident"] &= rows.resident_in & (1 << i) != 0
-        self.years = _completed_years(on, rows.born, rows.born_known)  # -1: unknown
-        self.age = np.where(self.years < 0, AGE_UNKNOWN, np.minimum(self.years, OPEN_AGE))
+        self.years, self.age = _completed_years(on, rows.born)  # years -1: unknown
 
     def member(self, kind: Kind) -> np.ndarray:
         """Rows of members of ``kind`` on the date."""
@@ -399,6 +401,15 @@ def _ints(table: pa.Table, name: str, fill: int = 0) -> np.ndarray:
     return _ints_of(table.column(name).chunk(0), fill)
 
 
+def _native(table: pa.Table, name: str) -> np.ndarray:
+    """An integer column of a table of single chunks in its own width, without a copy when it has no nulls (nulls
+    as 0); read-only."""
+    if not table.num_rows:
+        return np.zeros(0, dtype=np.int64)
+    array = table.column(name).chunk(0)
+    return _values(array) if not array.null_count else _ints_of(array)
+
+
 def _days(table: pa.Table, name: str) -> tuple[np.ndarray, np.ndarray]:
     """(which are known, days since 1970-01-01 with 0 for unknown) of a date column of a table of single chunks."""
     if not table.num_rows:
@@ -431,10 +442,12 @@ def _reached(days: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     return len(ascending) - np.searchsorted(ascending, days, side="left")
 
 
-def _completed_years(on: date, born: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """Completed years on ``on`` of persons born on the day numbers ``born``, as ``age_sql`` computes them
-    ((yyyymmdd of the date - yyyymmdd of the birth) // 10000, truncated toward zero), capped at MAX_YEARS; -1 for
-    an unknown birth date or a negative age (born a year or more after the date).
+def _completed_years(on: date, born: np.ndarray, known: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(completed years, index on an age axis) on ``on`` of persons born on the day numbers ``born``.
+
+    Completed years as ``age_sql`` computes them ((yyyymmdd of the date - yyyymmdd of the birth) // 10000, truncated
+    toward zero), capped at MAX_YEARS; -1 for an unknown birth date (not ``known``, or a day number past any date)
+    or a negative age (born a year or more after the date). The index is ``min(years, OPEN_AGE)``, AGE_UNKNOWN for -1.
 
     k completed years <=> born on or before the same day k years earlier (28 February for 29 February), so the age
     is a count of thresholds reached. Born after the date but less than a year after, the truncated difference is 0.
@@ -442,12 +455,15 @@ def _completed_years(on: date, born: np.ndarray, known: np.ndarray) -> np.ndarra
     thresholds = np.array([_day_number(_last_day(on.year - k, on.month, on.day)) for k in range(1, MAX_YEARS + 1)])
     # The last day whose yyyymmdd is less than the date's plus 10000: the day before the same day a year later.
     latest = _day_number(_last_day(on.year + 1, on.month, on.day)) - (1 if on.month != 2 or on.day != 29 else 0)
-    # A table over the days from the oldest threshold to the latest day: one lookup per person.
+    # Tables over the days from the oldest threshold to the latest day, then one slot for later days: one lookup
+    # per person (a day before the oldest threshold takes the first slot, MAX_YEARS).
     first = int(thresholds[-1])
-    table = _reached(np.arange(first, latest + 1), thresholds)
-    offset = np.minimum(np.maximum(born - first, 0), len(table) - 1)  # before the oldest threshold: as table[0]
-    years = table[offset]
-    return np.where(known & (born <= latest), years, -1)
+    years = np.append(_reached(np.arange(first, latest + 1), thresholds), -1)
+    ages = np.where(years < 0, AGE_UNKNOWN, np.minimum(years, OPEN_AGE))
+    offset = np.minimum(np.maximum(born - first, 0), len(years) - 1)
+    if known is not None:
+        offset[~known] = len(years) - 1
+    return years[offset], ages[offset]
 
 
 def _schooling(day: _Day) -> dict[str, dict[str, np.ndarray]]:
@@ -501,7 +517,7 @@ def _households(day: _Day) -> dict[str, np.ndarray]:
     for kind in BLOCK_KINDS:
         member = day.member(kind) & (rows.household >= 0)
         household = rows.household[member]
-        district = day.district[kind][member]
+        district = day.district[kind][member].astype(np.int64)  # ufunc.at is fast on matching types
         members = np.bincount(household, minlength=rows.households)
         elderly = np.bincount(household[day.years[member] >= ELDERLY_AGE], minlength=rows.households)
         smallest = np.full(rows.households, np.iinfo(np.int64).max)

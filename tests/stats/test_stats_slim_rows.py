@@ -15,9 +15,10 @@ import pyarrow as pa
 import pytest
 
 from renkou.register.population import age_sql
-from renkou.stats.counts_base import STAY_BOUNDS_MONTHS, STAY_LABELS, Areas
+from renkou.stats.counts_base import AGE_UNKNOWN, STAY_BOUNDS_MONTHS, STAY_LABELS, Areas
 from renkou.stats.counts_population import (
     MAX_YEARS,
+    UNKNOWN_DAY,
     DistrictCodes,
     _completed_years,
     _day_number,
@@ -26,6 +27,7 @@ from renkou.stats.counts_population import (
     _months_before,
     _reached,
 )
+from renkou.stats.indicators import OPEN_AGE
 
 DATES = (
     date(2020, 12, 31),
@@ -62,12 +64,15 @@ def _column(sql: str, frame: pa.Table) -> np.ndarray:
 def test_completed_years_are_age_sql(days: np.ndarray, on: date) -> None:
     frame = _as_dates(days)
     expected = _column(f"SELECT {age_sql(on, 'd')} AS a FROM frame", frame)
-    found = _completed_years(on, days, np.ones(len(days), dtype=bool))
+    found, index = _completed_years(on, days, np.ones(len(days), dtype=bool))
     # -1 stands for a negative age (unknown); above MAX_YEARS the count stops.
     np.testing.assert_array_equal(found, np.where(expected < 0, -1, np.minimum(expected, MAX_YEARS)))
+    np.testing.assert_array_equal(index, np.where(expected < 0, AGE_UNKNOWN, np.minimum(expected, OPEN_AGE)))
     assert (expected == 0).sum() > 0 and (expected < 0).sum() > 0  # both edges are exercised
-    unknown = _completed_years(on, days[:5], np.zeros(5, dtype=bool))
-    assert (unknown == -1).all()
+    unknown, unknown_index = _completed_years(on, days[:5], np.zeros(5, dtype=bool))
+    assert (unknown == -1).all() and (unknown_index == AGE_UNKNOWN).all()
+    far, _ = _completed_years(on, np.full(3, UNKNOWN_DAY))
+    assert (far == -1).all()
 
 
 @pytest.mark.parametrize("on", DATES)
