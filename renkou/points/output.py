@@ -23,15 +23,15 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
-def _reasons(rules: RuleFile, scores: Scores, ranked: Ranked) -> pa.Array:
-    """One bilingual reason per applicant; ineligible applicants get the list of gates they fail."""
+def _reasons(rules: RuleFile, scores: Scores, ranked: Ranked, rows: np.ndarray) -> pa.Array:
+    """One bilingual reason per applicant of ``rows``; ineligible applicants get the list of gates they fail."""
     import pyarrow as pa
 
-    code = ranked.reason.astype(np.int64)
+    code = ranked.reason[rows].astype(np.int64)
     failed = np.zeros(len(code), dtype=np.int64)
     gate_names = list(rules.gates)
     for bit, name in enumerate(gate_names):
-        failed |= (~scores.gates[name]).astype(np.int64) << bit
+        failed |= (~scores.gates[name][rows]).astype(np.int64) << bit
     # Distinct (reason, failed gates) pairs are few; texts are made once per pair.
     combined = np.where(code == Reason.NOT_ELIGIBLE, (failed + 1) * 16, code)
     distinct, inverse = np.unique(combined, return_inverse=True)
@@ -60,18 +60,30 @@ def _rank_column(ranks: np.ndarray) -> pa.Array:
     return pa.array(ranks, pa.int64(), mask=ranks == 0)
 
 
+def _few(rows: np.ndarray, size: int) -> bool:
+    """Whether ``rows`` is a small part of ``size`` (a page): then gathering those rows before masking is cheaper
+    than masking every row, which the vectorised masks are built for."""
+    return len(rows) * 8 < size
+
+
 def ranking_table(rules: RuleFile, table: EvidenceTable, scores: Scores, ranked: Ranked) -> pa.Table:
-    """The officers' ranking in output order: rank, masked ID and name, score, admitted, reason, group, line."""
+    """The officers' ranking in output order: rank, masked ID and name, score, admitted, reason, group, line.
+    ``ranked.order`` may be a page of the order: only those rows are built."""
     import pyarrow as pa
 
-    order = pa.array(ranked.order)
+    order = ranked.order
+    if _few(order, len(table)):
+        index = pa.array(order)
+        ids, names = mask_ids(table.ids.take(index)), mask_names(table.names.take(index))
+    else:
+        ids, names = mask_ids(table.ids, order), mask_names(table.names, order)
     columns: dict[str, pa.Array] = {
         "rank": _rank_column(ranked.rank[ranked.order]),
-        "applicant_id_masked": mask_ids(table.ids, ranked.order),
-        "name_masked": mask_names(table.names, ranked.order),
+        "applicant_id_masked": ids,
+        "name_masked": names,
         "score": _score_column(scores.total[ranked.order]),
         "admitted": pa.array(ranked.admitted[ranked.order]),
-        "reason": _reasons(rules, scores, ranked).take(order),
+        "reason": _reasons(rules, scores, ranked, order),
     }
     if rules.ranking.quotas is not None:
         columns["group"] = pa.array(
@@ -94,7 +106,7 @@ def public_table(
     index = pa.array(rows)
     columns: dict[str, pa.Array] = {
         "rank": _rank_column(ranked.rank[rows]),
-        "applicant_id_masked": mask_ids(table.ids, rows),
+        "applicant_id_masked": mask_ids(table.ids.take(index)) if _few(rows, len(table)) else mask_ids(table.ids, rows),
         "name_masked": mask_names(table.names.take(index)),
         "score": _score_column(scores.total[rows]),
     }

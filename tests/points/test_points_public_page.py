@@ -137,3 +137,34 @@ def test_public_lists_of_several_rounds_are_kept_apart_from_the_officers_round(
     assert [(r["rank"], r["name_masked"], r["score"]) for r in rows] == [(1, "钱*", 70), (2, "孙*", 51)]
     assert 'data-total="2"' in points_env.client.get(f"/points/published/{first}?lang=zh").text
     assert points_env.client.get(f"/api/points/published/{second}").json()["total"] == 1
+
+
+def test_pages_built_alone_equal_the_slices_of_the_whole_tables(points_env: Env) -> None:
+    from renkou.api.routers.points import _store
+    from renkou.points import rounds
+    from renkou.points.output import public_table, ranking_table
+
+    # 120 applicants: every 7th holds no permit (ineligible, with its reason), ties every 3 insurance years.
+    lines = [
+        f"{citizen_id(i, '110101', '19920202')},王{chr(0x4E00 + i)},{'false' if i % 7 == 0 else 'true'},M,30,{7 + i // 3}"
+        for i in range(120)
+    ]
+    csv = "applicant_id,name,has_permit,sex,age,insurance_years\n" + "\n".join(lines) + "\n"
+    service = points_env.service
+    with service.database():
+        opened = rounds.create_round(
+            _store(service), rules="beijing-2016", data=csv.encode(), file_name="p.csv", quota=40,
+            opens=service.today(), closes=service.today(), title="p", user="points1", now=service.now(),
+            clock=service.now,
+        )  # fmt: skip
+    publicity = opened.round
+    ranked = publicity.ranking()
+    rules = opened.rule_set.rules
+    whole = ranking_table(rules, publicity.table, publicity.scores, ranked).to_pylist()
+    listed = public_table(rules, publicity.table, publicity.scores, ranked).to_pylist()
+    assert len(whole) == 120 and any(row["rank"] is None for row in whole) and len(listed) >= 40
+    for offset in (0, 5, 37, 115):
+        page = rounds.ranking_page(opened, offset, 5)
+        assert page["total"] == 120 and page["rows"] == whole[offset : offset + 5], offset
+        public = rounds.public_list(opened, offset, 5)
+        assert public["total"] == len(listed) and public["rows"] == listed[offset : offset + 5], offset
