@@ -41,8 +41,27 @@ def keyed(secret_sql: str, value_sql: str) -> str:
     return f"CASE WHEN {value_sql} IS NULL THEN NULL ELSE {first_half(digest)} END"
 
 
+RESIDENCE = "rk_residence"  # the event's residence region, computed once below the attributes that use it
+
+
+def _residence_expression(feed: Feed, city_prefix: str) -> str:
+    """SQL of the residence region an event leaves the person with."""
+
+    def col(name: str) -> str:
+        return name if name in feed.columns else "CAST(NULL AS VARCHAR)"
+
+    return (
+        f"CASE WHEN event_type IN ('baseline', 'birth', 'hukou_in', 'hukou_transfer') "
+        f"THEN coalesce({col('residence_region')}, {col('hukou_region')}) "
+        f"WHEN event_type = 'hukou_out' AND starts_with({col('residence_region')}, '{city_prefix}') "
+        f"THEN {col('residence_region')} "
+        f"WHEN event_type = 'hukou_out' THEN NULL ELSE {col('residence_region')} END"
+    )
+
+
 def _attribute_expressions(feed: Feed, secret_sql: str, city_prefix: str) -> dict[str, str]:
-    """SQL of each attribute (schema order) over the validated rows of ``feed``."""
+    """SQL of each attribute (schema order) over the validated rows of ``feed`` (with ``id_birth``, the birth
+    date of the ID number, and :data:`RESIDENCE`)."""
 
     def col(name: str) -> str:
         return name if name in feed.columns else "CAST(NULL AS VARCHAR)"
@@ -51,18 +70,11 @@ def _attribute_expressions(feed: Feed, secret_sql: str, city_prefix: str) -> dic
         return name if name in feed.columns else "CAST(NULL AS DATE)"
 
     prefix = f"'{city_prefix}'"
-    residence = (
-        f"CASE WHEN event_type IN ('baseline', 'birth', 'hukou_in', 'hukou_transfer') "
-        f"THEN coalesce({col('residence_region')}, {col('hukou_region')}) "
-        f"WHEN event_type = 'hukou_out' AND starts_with({col('residence_region')}, {prefix}) "
-        f"THEN {col('residence_region')} "
-        f"WHEN event_type = 'hukou_out' THEN NULL ELSE {col('residence_region')} END"
-    )
     expressions = {
         "sex": f"coalesce({col('sex')}, CASE WHEN event_type IN {_in(INTRODUCING)} THEN rk_id_sex(id_number) END)",
         "birth_date": (
             f"coalesce({date_col('birth_date')}, CASE WHEN event_type = 'birth' THEN occurred_on "
-            f"WHEN event_type IN {_in(INTRODUCING)} THEN rk_id_birth(id_number) END)"
+            f"WHEN event_type IN {_in(INTRODUCING)} THEN id_birth END)"  # validation's birth date of the number
         ),
         "ethnicity": col("ethnicity"),
         "id_division": "substr(id_number, 1, 6)",
@@ -71,11 +83,11 @@ def _attribute_expressions(feed: Feed, secret_sql: str, city_prefix: str) -> dic
             f"CASE WHEN event_type = 'hukou_out' THEN false "
             f"WHEN {col('hukou_region')} IS NOT NULL THEN starts_with({col('hukou_region')}, {prefix}) END"
         ),
-        "residence_region": residence,
+        "residence_region": RESIDENCE,
         "residence_in_city": (
             f"CASE WHEN event_type = 'residence_left' THEN false "
             f"WHEN event_type = 'hukou_out' THEN coalesce(starts_with({col('residence_region')}, {prefix}), false) "
-            f"WHEN ({residence}) IS NOT NULL THEN starts_with(({residence}), {prefix}) END"
+            f"WHEN {RESIDENCE} IS NOT NULL THEN starts_with({RESIDENCE}, {prefix}) END"
         ),
         "urban_rural": col("urban_rural"),
         "residence_since": (
@@ -121,6 +133,8 @@ def absent_attributes(feed: Feed) -> tuple[str, ...]:
     even a column of NULLs costs time to materialise."""
     expressions = _attribute_expressions(feed, "''", "''")
     absent = [name for name, sql in expressions.items() if sql.startswith("CAST(NULL AS")]
+    if "residence_region" not in feed.columns and "hukou_region" not in feed.columns:
+        absent.append("residence_region")
     absent += [name for name in ("mother_id", "father_id", "partner_id") if name not in feed.columns]
     if "corrects_record_no" not in feed.columns:
         absent.append("supersedes")
@@ -139,7 +153,8 @@ def events_select(feed: Feed, checked: str, secret_sql: str, city_prefix: str, c
     return (
         f"SELECT line, {''.join(name + ', ' for name in carried)}event_type, "
         f"{keyed(secret_sql, 'id_number')} AS subject_id, occurred_on, "
-        f"{col('record_no')} AS record_no, id_number, {col('name')} AS name,\n  {attributes}\nFROM {checked}"
+        f"{col('record_no')} AS record_no, id_number, {col('name')} AS name,\n  {attributes}\n"
+        f"FROM (SELECT *, {_residence_expression(feed, city_prefix)} AS {RESIDENCE} FROM {checked})"
     )
 
 
