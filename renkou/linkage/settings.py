@@ -15,8 +15,9 @@ BLOCKING_COLUMNS = frozenset(
         "id_bc",
         "id_a_year_c",
         "id_a_md_c",
-        "id_sorted_c",
-        "id_sorted_a",
+        "id_swap_ab",
+        "id_swap_ym",
+        "id_swap_bc",
         "birth_date",
         "name_s",
         "name_py",
@@ -43,15 +44,16 @@ class LinkSettings(BaseModel):
         default=10.0, ge=0, description="match weight by which the best person must beat the next to be auto-linked"
     )
     # Each rule is a list of columns that must be equal; rules are OR-ed (Splink removes the overlaps).
-    # The ID keys that hold a whole district-year (or a digit multiset) are narrowed by the surname's pinyin, which
-    # a traditional or homophone spelling keeps: at 12 million persons they made ~60 pairs per record each alone.
+    # The ID keys that hold a district's year (or month-day) are narrowed by the surname's pinyin, which a
+    # traditional or homophone spelling keeps: at 12 million persons they made ~25-70 pairs per record alone.
     blocking_rules: list[list[str]] = [
         ["id_ab"],
         ["id_bc"],
         ["id_a_year_c", "surname_py"],
         ["id_a_md_c", "surname_py"],
-        ["id_sorted_c", "surname_py"],
-        ["id_sorted_a", "surname_py"],
+        ["id_swap_ab"],
+        ["id_swap_ym"],
+        ["id_swap_bc"],
         ["birth_date", "surname_py"],
     ]
     # EM sees every pair of its blocking rule, so these must be as tight as the prediction rules.
