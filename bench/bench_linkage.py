@@ -144,6 +144,8 @@ def main() -> None:
     t_all, c_all = time.perf_counter(), cpu_seconds()
     t, c = t_all, c_all
     left_f, right_f = _features(left, right)
+    n_persons = right.num_rows
+    del right  # the comparison records replace the base columns (memory)
     timed("comparison features (names to simplified and pinyin)", t, c)
     t, c = time.perf_counter(), cpu_seconds()
     settings = LinkSettings()
@@ -178,7 +180,7 @@ def main() -> None:
         f"`python bench/bench_linkage.py --persons {args.persons} --records {args.records}` on {platform.node()} "
         f"({os.cpu_count()} cores, shared; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after).",
         "",
-        f"{args.records:,} dirty records against {right.num_rows:,} persons; {result.comparisons:,} blocked pairs "
+        f"{args.records:,} dirty records against {n_persons:,} persons; {result.comparisons:,} blocked pairs "
         f"(sum over rules); EM converged: {result.converged}.",
         "",
         "| step | wall s | CPU s |",
