@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -325,11 +326,9 @@ class _Rows:
             self.province_names = [str(name) for name in encoded.dictionary.to_pylist()]
         self.household: np.ndarray | None = None  # index of each row's household, -1 for none
         if households:
-            encoded = pc.dictionary_encode(
+            self.household, self.households = _factorize(
                 table.column("household").chunk(0) if table.num_rows else pa.array([], pa.string())
             )
-            self.household = _ints_of(encoded.indices, -1)
-            self.households = len(encoded.dictionary)
 
     def area_row(self, kind: Kind) -> np.ndarray:
         """Each row's area row for its district of ``kind`` (0, the city, for a district not listed)."""
@@ -369,6 +368,39 @@ class _Day:
         counts = np.bincount(flat, minlength=self.rows.size * cells).reshape(self.rows.size, *shape)
         counts[0] = counts.sum(axis=0)
         return counts.astype(np.float64)
+
+
+SHORT_KEY = 8  # bytes: strings this short (and without NUL bytes) are their own 64-bit integer key
+
+
+def _factorize(strings: pa.Array) -> tuple[np.ndarray, int]:
+    """(index of each string among the distinct ones, -1 for null; an upper bound of the distinct count).
+
+    Short strings, as household numbers usually are, become exact integer keys (their bytes zero-padded to eight:
+    distinct strings without NUL bytes give distinct keys), which pandas factorises by an integer hash table at half
+    the cost of hashing the strings; other strings go to Arrow's ``dictionary_encode``. An index may stand for no
+    row at all (the key of null slots); callers count members per index, so such an index counts nothing.
+    """
+    if pa.types.is_string(strings.type) and len(strings):
+        offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32, count=len(strings) + 1, offset=strings.offset * 4)
+        lengths = np.diff(offsets)
+        data_buffer = strings.buffers()[2]
+        data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, dtype=np.uint8)
+        longest = int(lengths.max())
+        if longest <= SHORT_KEY and not (data[offsets[0] : offsets[-1]] == 0).any():
+            padded = np.concatenate([data, np.zeros(SHORT_KEY, dtype=np.uint8)])
+            key = np.zeros(len(strings), dtype=np.uint64)
+            start = offsets[:-1]
+            for k in range(longest):
+                byte = padded[start + k].astype(np.uint64)
+                byte[lengths <= k] = 0
+                key |= byte << np.uint64(8 * k)
+            codes, uniques = pd.factorize(key)
+            codes = codes.astype(np.int64)
+            codes[~_known(strings)] = -1
+            return codes, len(uniques)
+    encoded = pc.dictionary_encode(strings)
+    return _ints_of(encoded.indices, -1), len(encoded.dictionary)
 
 
 def _known(array: pa.Array) -> np.ndarray:

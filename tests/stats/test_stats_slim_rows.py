@@ -22,6 +22,7 @@ from renkou.stats.counts_population import (
     DistrictCodes,
     _completed_years,
     _day_number,
+    _factorize,
     _ints_of,
     _known,
     _months_before,
@@ -105,3 +106,27 @@ def test_arrow_buffers_read_with_nulls_and_offsets() -> None:
     np.testing.assert_array_equal(_known(array), [v is not None for v in array.to_pylist()])
     dates = pa.array([0, None, 20000], pa.date32())
     np.testing.assert_array_equal(_ints_of(dates, 5), [0, 5, 20000])
+
+
+@pytest.mark.parametrize(
+    "pool",
+    [
+        ["", "H1", "H1234567", "abc", "户号", "x" * 8, "ab", None],  # short keys
+        ["H1", "ab\x00", "ab", None],  # a NUL byte: the strings themselves are hashed
+        ["123456789012", "1", "12", None, ""],  # longer than a short key
+    ],
+)
+def test_household_numbers_factorise_as_their_strings(pool: list[str | None]) -> None:
+    rng = np.random.default_rng(8)
+    strings = pa.array([pool[i] for i in rng.integers(0, len(pool), 2000)], pa.string())
+    for array in (strings, strings.slice(7)):
+        codes, size = _factorize(array)
+        values = array.to_pylist()
+        assert [c == -1 for c in codes.tolist()] == [v is None for v in values]
+        by_string: dict[str, set[int]] = {}
+        for value, code in zip(values, codes.tolist(), strict=True):
+            if value is not None:
+                assert 0 <= code < size
+                by_string.setdefault(value, set()).add(code)
+        assert all(len(found) == 1 for found in by_string.values())  # one index per string
+        assert len({next(iter(found)) for found in by_string.values()}) == len(by_string)  # distinct strings apart
