@@ -1,4 +1,4 @@
-"""The stored event hashes and subject keys, recomputed in Python from the register format's definition (format 2),
+"""The stored event hashes and subject keys, recomputed in Python from the register format's definition (the event hash of formats 2 and 3),
 independently of the SQL that ingest uses: a faster ingest must store exactly the same bytes."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from conftest import citizen_id, write_csv
 
 from renkou.register.store import Register
 
-# Register format 2: the canonical event is these fields joined by U+001F, NULL as the empty text; dates ISO,
+# Register formats 2 and 3: the canonical event is these fields joined by U+001F, NULL as the empty text; dates ISO,
 # booleans true/false, 128-bit keys as upper-case hex without leading zeros, integers in decimal.
 CANONICAL_HEAD = ("event_type", "subject_id", "occurred_on", "source", "record_no")
 CANONICAL_ATTRIBUTES = (
