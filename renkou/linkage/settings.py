@@ -44,11 +44,12 @@ class LinkSettings(BaseModel):
         default=10.0, ge=0, description="match weight by which the best person must beat the next to be auto-linked"
     )
     # Each rule is a list of columns that must be equal; rules are OR-ed (Splink removes the overlaps).
-    # The ID keys that hold a district's year (or month-day) are narrowed by the surname's pinyin, which a
-    # traditional or homophone spelling keeps: at 12 million persons they made ~25-70 pairs per record alone.
+    # The ID keys shared across districts (B+C) or spanning a district's year (or month-day) are narrowed by the
+    # surname's pinyin, which a traditional or homophone spelling keeps: at 12 million persons they made ~10-70
+    # pairs per record each alone.
     blocking_rules: list[list[str]] = [
         ["id_ab"],
-        ["id_bc"],
+        ["id_bc", "surname_py"],
         ["id_a_year_c", "surname_py"],
         ["id_a_md_c", "surname_py"],
         ["id_swap_ab"],
