@@ -121,9 +121,9 @@ def main() -> None:
     args = parser.parse_args()
     files_dir = args.workdir / f"files-{args.persons}"
     database = args.workdir / f"stats-{args.persons}.duckdb"
-    _make_files(args.persons, files_dir)
-    files = _augment(files_dir)
-    if not database.exists():
+    if not database.exists():  # the department files are only needed to build the register
+        _make_files(args.persons, files_dir)
+        files = _augment(files_dir)
         print(f"building the register {database} ...")
         print(f"  built in {_build(database, files):.1f} s")
     register = Register.open(database, read_only=True)
