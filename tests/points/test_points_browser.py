@@ -8,17 +8,15 @@ The service runs under uvicorn on a free loopback port over a copy of the points
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import browser_support
 import pytest
-import uvicorn
+from browser_support import chromium, new_page, serving
 from points_city import MA, ZHOU
 from points_service import PASSWORD, copy_register, open_service
 from test_points_service_api import CSV, IDS
@@ -29,9 +27,6 @@ from renkou.ids import mask
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-TIMEOUT_MS = 60_000
 # A refusal the page explains to its user (restoring a permit that is not suspended): Chromium still logs it.
 EXPECTED = ("status of 400",)
 
@@ -43,66 +38,32 @@ class Site:
     errors: list[str] = field(default_factory=list)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def site(points_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (./dev.sh test does)")
     folder = tmp_path_factory.mktemp("points-browser")
     service = open_service(copy_register(points_template, folder))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True, name="renkou-points-test-server")
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
     try:
-        yield Site(f"http://127.0.0.1:{port}", service)
+        with serving(create_app(service), "renkou-points-test-server") as url:
+            yield Site(url, service)
     finally:
-        server.should_exit = True
-        thread.join(timeout=30)
         service.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def page(browser: Any, site: Site) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1300, "height": 900}, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = context.new_page()
     errors: list[str] = []
-    tab.on(
-        "console",
-        lambda message: (
-            errors.append(message.text)
-            if message.type == "error" and not any(word in message.text for word in EXPECTED)
-            else None
-        ),
-    )
-    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab = new_page(browser, errors, EXPECTED)
     try:
         yield tab
         assert errors == [], f"console errors: {errors}"
     finally:
-        context.close()
+        tab.context.close()
 
 
 def shot(page: Any, name: str) -> None:
@@ -113,11 +74,7 @@ def shot(page: Any, name: str) -> None:
 
 
 def log_in(page: Any, site: Site, username: str, landing: str) -> None:
-    page.goto(f"{site.url}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(f"{site.url}{landing}**")
+    browser_support.log_in(page, site.url, username, PASSWORD, landing)
 
 
 def test_an_officer_scores_ranks_and_publishes_the_masked_list(page: Any, site: Site, tmp_path: Path) -> None:
