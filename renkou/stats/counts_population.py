@@ -373,15 +373,28 @@ class _Day:
 
 
 SHORT_KEY = 8  # bytes: strings this short (and without NUL bytes) are their own 64-bit integer key
+DIGIT_KEY = 17  # digits: a digit string this short is (value * 32 + length) below 2**63
+
+
+def _all_digits(data: np.ndarray) -> bool:
+    return bool(((data >= ord("0")) & (data <= ord("9"))).all())
+
+
+def _factorized(key: np.ndarray, strings: pa.Array) -> tuple[np.ndarray, int]:
+    codes, uniques = pd.factorize(key)
+    codes = np.asarray(codes, dtype=np.int64)
+    codes[~_known(strings)] = -1
+    return codes, len(uniques)
 
 
 def _factorize(strings: pa.Array) -> tuple[np.ndarray, int]:
     """(index of each string among the distinct ones, -1 for null; an upper bound of the distinct count).
 
-    Short strings, as household numbers usually are, become exact integer keys (their bytes zero-padded to eight:
-    distinct strings without NUL bytes give distinct keys), which pandas factorises by an integer hash table at half
-    the cost of hashing the strings; other strings go to Arrow's ``dictionary_encode``. An index may stand for no
-    row at all (the key of null slots); callers count members per index, so such an index counts nothing.
+    Short strings become exact integer keys (their bytes zero-padded to eight: distinct strings without NUL bytes give
+    distinct keys), and so do digit strings of up to 17 digits (value and length), which pandas factorises by an
+    integer hash table at about half the cost of hashing the strings; other strings go to Arrow's
+    ``dictionary_encode``. An index may stand for no row at all (the key of null slots); callers count members per
+    index, so such an index counts nothing.
     """
     if pa.types.is_string(strings.type) and len(strings):
         offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32, count=len(strings) + 1, offset=strings.offset * 4)
@@ -397,10 +410,16 @@ def _factorize(strings: pa.Array) -> tuple[np.ndarray, int]:
                 byte = padded[start + k].astype(np.uint64)
                 byte[lengths <= k] = 0
                 key |= byte << np.uint64(8 * k)
-            codes, uniques = pd.factorize(key)
-            codes = codes.astype(np.int64)
-            codes[~_known(strings)] = -1
-            return codes, len(uniques)
+            return _factorized(key, strings)
+        if longest <= DIGIT_KEY and _all_digits(data[offsets[0] : offsets[-1]]):
+            # Digit strings (household numbers often are): their value and length, an exact integer key.
+            padded = np.concatenate([data, np.zeros(DIGIT_KEY, dtype=np.uint8)])
+            start = offsets[:-1]
+            value = np.zeros(len(strings), dtype=np.int64)
+            for k in range(longest):
+                digit = padded[start + k].astype(np.int64) - ord("0")
+                value = np.where(lengths > k, value * 10 + digit, value)
+            return _factorized((value * 32 + lengths).astype(np.uint64), strings)
     encoded = pc.dictionary_encode(strings)
     return _ints_of(encoded.indices, -1), len(encoded.dictionary)
 

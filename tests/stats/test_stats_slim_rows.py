@@ -113,7 +113,10 @@ def test_arrow_buffers_read_with_nulls_and_offsets() -> None:
     [
         ["", "H1", "H1234567", "abc", "户号", "x" * 8, "ab", None],  # short keys
         ["H1", "ab\x00", "ab", None],  # a NUL byte: the strings themselves are hashed
-        ["123456789012", "1", "12", None, ""],  # longer than a short key
+        ["123456789012", "1", "12", "012", "0012", None, ""],  # digit strings: value and length
+        ["33010400000019011", "99999999999999999", "03301040000001901", "0", "00", None, ""],  # up to 17 digits
+        ["33010400000019011", "033010400000019011", "0", None],  # 18 digits: the strings themselves are hashed
+        ["123456789", "12345678x", None],  # neither short nor digits: the strings themselves are hashed
     ],
 )
 def test_household_numbers_factorise_as_their_strings(pool: list[str | None]) -> None:
